@@ -1,0 +1,287 @@
+package dev.weft.caching.memory;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import dev.weft.caching.backend.CacheItem;
+import dev.weft.caching.backend.CachingBackend;
+import dev.weft.caching.backend.ItemKey;
+import dev.weft.caching.backend.LoadToken;
+import dev.weft.caching.memory.internal.DependencyIndex;
+import dev.weft.caching.memory.internal.Entry;
+import dev.weft.caching.memory.internal.InvalidationLog;
+import dev.weft.caching.memory.internal.ItemExpiry;
+
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.function.ToIntBiFunction;
+
+/**
+ * The in-process {@link CachingBackend}, on a Caffeine cache: bounded by entry count or weight, with per-item
+ * absolute and sliding expiration, a dependency index, and the no-stale-write-back guarantee.
+ *
+ * <pre>{@code
+ * CachingServices.setDefaultBackend(MemoryCachingBackend.builder().maximumSize(50_000).build());
+ * }</pre>
+ *
+ * <p>Thread-safe. A hit is one Caffeine lookup. Evicted and expired items leave the dependency index in the same
+ * atomic step that removes them. When several invalidations and a load race, the load's result is stored only if no
+ * invalidation of its key, of its dependencies, or a clear happened after the load began (see
+ * {@link CachingBackend}).
+ */
+public final class MemoryCachingBackend implements CachingBackend {
+
+    /** The maximum number of entries when neither {@code maximumSize} nor {@code maximumWeight} is set. */
+    public static final long DEFAULT_MAXIMUM_SIZE = 100_000;
+
+    private final Cache<ItemKey, Entry> cache;
+    private final ConcurrentMap<ItemKey, Entry> map;
+    private final DependencyIndex index = new DependencyIndex();
+    private final InvalidationLog log = new InvalidationLog();
+    private final String description;
+    private volatile boolean closed;
+
+    private MemoryCachingBackend(Builder b) {
+        Caffeine<Object, Object> caffeine = Caffeine.newBuilder();
+        if (b.maximumWeight >= 0) {
+            ToIntBiFunction<ItemKey, CacheItem> weigher = b.weigher;
+            caffeine.maximumWeight(b.maximumWeight).weigher((ItemKey k, Entry e) -> weigher.applyAsInt(k, e.item()));
+        } else {
+            caffeine.maximumSize(b.maximumSize >= 0 ? b.maximumSize : DEFAULT_MAXIMUM_SIZE);
+        }
+        if (b.ticker != null) {
+            caffeine.ticker(b.ticker);
+        }
+        if (b.executor != null) {
+            caffeine.executor(b.executor);
+        }
+        if (b.recordStatistics) {
+            caffeine.recordStats();
+        }
+        this.cache = caffeine
+                .expireAfter(new ItemExpiry())
+                .evictionListener((ItemKey key, Entry entry, RemovalCause cause) -> {
+                    if (key != null && entry != null) {
+                        index.unindex(key, entry.item().dependencies());
+                    }
+                })
+                .build();
+        this.map = cache.asMap();
+        this.description = "MemoryCachingBackend{" + (b.maximumWeight >= 0 ? "maximumWeight=" + b.maximumWeight
+                : "maximumSize=" + (b.maximumSize >= 0 ? b.maximumSize : DEFAULT_MAXIMUM_SIZE)) + '}';
+    }
+
+    /** A backend with default settings: at most {@value #DEFAULT_MAXIMUM_SIZE} entries. */
+    public static MemoryCachingBackend create() {
+        return builder().build();
+    }
+
+    /** Starts configuring a backend. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public CacheItem get(ItemKey key) {
+        Entry e = cache.getIfPresent(key);
+        return e == null ? null : e.item();
+    }
+
+    @Override
+    public LoadToken beginLoad(ItemKey key) {
+        Objects.requireNonNull(key, "key");
+        return log.begin(key);
+    }
+
+    @Override
+    public boolean set(LoadToken load, CacheItem item) {
+        InvalidationLog.Token token = token(load);
+        Objects.requireNonNull(item, "item");
+        try {
+            if (closed) {
+                return false;
+            }
+            ItemKey key = token.key();
+            String canonical = key.canonical();
+            Set<String> dependencies = item.dependencies();
+            if (log.isStale(token, canonical, dependencies)) {
+                return false;
+            }
+            Entry entry = new Entry(item);
+            ItemKey[] collided = new ItemKey[1];
+            map.compute(key, (k, old) -> {
+                collided[0] = index.index(k, old == null ? Set.of() : old.item().dependencies(), dependencies);
+                return entry;
+            });
+            if (collided[0] != null) {
+                remove(collided[0]);
+            }
+            // An invalidation that ran after the check above either saw the entry in the index (and removed it) or
+            // recorded itself before scanning; the fence orders our store before reading the log again.
+            VarHandle.fullFence();
+            if (log.current() != token.start() && log.isStale(token, canonical, dependencies)) {
+                map.computeIfPresent(key, (k, current) -> {
+                    if (current != entry) {
+                        return current;
+                    }
+                    index.unindex(k, dependencies);
+                    return null;
+                });
+                return false;
+            }
+            return true;
+        } finally {
+            log.end(token);
+        }
+    }
+
+    @Override
+    public void abandon(LoadToken load) {
+        log.end(token(load));
+    }
+
+    private static InvalidationLog.Token token(LoadToken load) {
+        if (!(load instanceof InvalidationLog.Token)) {
+            throw new IllegalArgumentException("not a load token of this backend: " + load);
+        }
+        return (InvalidationLog.Token) load;
+    }
+
+    @Override
+    public void invalidate(String key) {
+        Objects.requireNonNull(key, "key");
+        log.recordKey(key);
+        ItemKey k = index.keyOf(key);
+        if (k != null) {
+            remove(k);
+        }
+        removeDependents(key);
+    }
+
+    @Override
+    public void invalidateDependency(String dependency) {
+        Objects.requireNonNull(dependency, "dependency");
+        log.recordDependency(dependency);
+        removeDependents(dependency);
+    }
+
+    private void removeDependents(String dependency) {
+        for (ItemKey k : index.dependents(dependency)) {
+            remove(k);
+        }
+    }
+
+    private void remove(ItemKey key) {
+        map.computeIfPresent(key, (k, e) -> {
+            index.unindex(k, e.item().dependencies());
+            return null;
+        });
+    }
+
+    @Override
+    public void clear() {
+        log.recordClear();
+        // one by one, so that each removal updates the index atomically with it (a blanket index reset could erase
+        // the entry of a load that began after the clear)
+        List<ItemKey> keys = new ArrayList<>(map.keySet());
+        for (ItemKey k : keys) {
+            remove(k);
+        }
+    }
+
+    /** Removes every entry and stops storing new ones. */
+    @Override
+    public void close() {
+        closed = true;
+        clear();
+        cache.cleanUp();
+    }
+
+    /** The approximate number of entries. */
+    public long estimatedSize() {
+        return cache.estimatedSize();
+    }
+
+    /** Caffeine's statistics; all zero unless the builder turned {@link Builder#recordStatistics} on. */
+    public CacheStats caffeineStatistics() {
+        return cache.stats();
+    }
+
+    /** Performs pending maintenance (expiration, eviction) now; for tests and tools. */
+    public void cleanUp() {
+        cache.cleanUp();
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+
+    /** Configures a {@link MemoryCachingBackend}. Each setter validates its argument at once. Not thread-safe. */
+    public static final class Builder {
+        private long maximumSize = -1;
+        private long maximumWeight = -1;
+        private ToIntBiFunction<ItemKey, CacheItem> weigher;
+        private Ticker ticker;
+        private Executor executor;
+        private boolean recordStatistics;
+
+        private Builder() {
+        }
+
+        /** At most this many entries (default {@value #DEFAULT_MAXIMUM_SIZE}); exclusive with maximum weight. */
+        public Builder maximumSize(long maximumSize) {
+            if (maximumSize < 0) {
+                throw new IllegalArgumentException("maximumSize must not be negative, got " + maximumSize);
+            }
+            if (maximumWeight >= 0) {
+                throw new IllegalStateException("maximumWeight was already set; use one of maximumSize and maximumWeight");
+            }
+            this.maximumSize = maximumSize;
+            return this;
+        }
+
+        /** At most this total weight, each entry weighed by {@code weigher}; exclusive with maximum size. */
+        public Builder maximumWeight(long maximumWeight, ToIntBiFunction<ItemKey, CacheItem> weigher) {
+            if (maximumWeight < 0) {
+                throw new IllegalArgumentException("maximumWeight must not be negative, got " + maximumWeight);
+            }
+            if (maximumSize >= 0) {
+                throw new IllegalStateException("maximumSize was already set; use one of maximumSize and maximumWeight");
+            }
+            this.maximumWeight = maximumWeight;
+            this.weigher = Objects.requireNonNull(weigher, "weigher");
+            return this;
+        }
+
+        /** The time source for expiration (default {@code System.nanoTime()}); tests pass a controllable one. */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /** Where Caffeine runs maintenance (default the common pool); tests pass {@code Runnable::run}. */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** Records Caffeine's hit/miss/eviction statistics (default off; costs a little on every access). */
+        public Builder recordStatistics(boolean record) {
+            this.recordStatistics = record;
+            return this;
+        }
+
+        /** Creates the backend. */
+        public MemoryCachingBackend build() {
+            return new MemoryCachingBackend(this);
+        }
+    }
+}

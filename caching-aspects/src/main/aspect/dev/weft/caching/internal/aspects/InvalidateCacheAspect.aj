@@ -1,0 +1,44 @@
+package dev.weft.caching.internal.aspects;
+
+import dev.weft.caching.internal.method.CachedMethods;
+import dev.weft.caching.internal.method.InvalidatingMethod;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Runs the invalidations of {@code @InvalidateCache} methods after they return normally.
+ *
+ * <p>The metadata is resolved before the body runs, so that a configuration error (a parameter that matches no
+ * cached method) fails the call before it changes anything, rather than after the data changed and the cache did
+ * not. A method returning a {@code CompletionStage} invalidates when the stage completes normally, and its caller
+ * gets a stage that completes only after the invalidation, so a read that follows it cannot see the old entry.
+ */
+public aspect InvalidateCacheAspect {
+
+    pointcut invalidating() : execution(@dev.weft.caching.InvalidateCache * *(..));
+
+    pointcut invalidatingAsync() : execution(@dev.weft.caching.InvalidateCache java.util.concurrent.CompletionStage+ *(..));
+
+    before() : invalidating() {
+        CachedMethods.invalidating(thisJoinPointStaticPart);
+    }
+
+    after() returning : invalidating() && !invalidatingAsync() {
+        CachedMethods.invalidating(thisJoinPointStaticPart).invalidate(thisJoinPoint.getThis(), thisJoinPoint.getArgs());
+    }
+
+    Object around() : invalidatingAsync() {
+        Object target = thisJoinPoint.getThis();
+        Object[] args = thisJoinPoint.getArgs();
+        InvalidatingMethod m = CachedMethods.invalidating(thisJoinPointStaticPart);
+        CompletionStage<?> stage = (CompletionStage<?>) proceed();
+        if (stage == null) {
+            return null;
+        }
+        return stage.whenComplete((value, failure) -> {
+            if (failure == null) {
+                m.invalidate(target, args);
+            }
+        });
+    }
+}

@@ -1,0 +1,203 @@
+package dev.weft.caching;
+
+import dev.weft.caching.backend.CachingBackend;
+import dev.weft.caching.internal.CachingRuntime;
+import dev.weft.caching.internal.load.Interception;
+import dev.weft.caching.internal.load.LoadContext;
+import dev.weft.caching.internal.load.ThreadState;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Weft's entry point: configure the backend, profiles and key formatters at start-up, and invalidate imperatively.
+ *
+ * <pre>{@code
+ * CachingServices.setDefaultBackend(MemoryCachingBackend.create());
+ * CachingServices.setProfile(CachingProfile.builder("products").absoluteExpiration(Duration.ofMinutes(10)).build());
+ * ...
+ * CachingServices.invalidate(() -> productService.getProduct(42));   // removes that entry, runs no body
+ * CachingServices.invalidateDependency("product:42");                 // removes every entry depending on it
+ * }</pre>
+ *
+ * <p>All methods are thread-safe. Configuration methods are meant for start-up: changing a key formatter or the
+ * maximum key length while instances exchange invalidations makes their keys disagree.
+ */
+public final class CachingServices {
+
+    private CachingServices() {
+    }
+
+    // ---- backend ------------------------------------------------------------------------------------------------
+
+    /**
+     * Sets the backend of every cached method. The caller keeps ownership of {@code backend} (and of a backend it
+     * replaces) and closes it at shutdown; only the default backend that Weft created itself, when none was set, is
+     * closed by Weft when replaced.
+     */
+    public static void setDefaultBackend(CachingBackend backend) {
+        CachingRuntime.setBackend(Objects.requireNonNull(backend, "backend"));
+    }
+
+    /**
+     * Returns the backend in use. When none was set, creates the default in-memory backend (from
+     * {@code weft-backend-memory}) and logs that once.
+     *
+     * @throws CachingConfigurationException when none was set and no default backend is on the class path
+     */
+    public static CachingBackend getDefaultBackend() {
+        return CachingRuntime.backend();
+    }
+
+    // ---- profiles, switches, keys -------------------------------------------------------------------------------
+
+    /** Registers or replaces a profile; methods already in use pick up the new settings for items stored from now on. */
+    public static void setProfile(CachingProfile profile) {
+        CachingRuntime.setProfile(profile);
+    }
+
+    /** Returns the profile with that name, or {@code null}; the {@value CachingProfile#DEFAULT_NAME} one always exists. */
+    public static CachingProfile getProfile(String name) {
+        return CachingRuntime.profile(Objects.requireNonNull(name, "name"));
+    }
+
+    /**
+     * Turns caching on or off globally. While off, every cached method runs its body and nothing is read or stored;
+     * invalidations still apply. Meant for tests and emergencies.
+     */
+    public static void setEnabled(boolean enabled) {
+        CachingRuntime.setEnabled(enabled);
+    }
+
+    /** Whether caching is on globally. */
+    public static boolean isEnabled() {
+        return CachingRuntime.enabled;
+    }
+
+    /**
+     * Registers how values of {@code type} (and its subtypes) appear in cache keys, for types the application does
+     * not own; types it owns can implement {@link CacheKey} instead.
+     *
+     * @throws IllegalArgumentException for a type whose key form is built in (strings, numbers, enums, ...)
+     */
+    public static <T> void registerKeyFormatter(Class<T> type, KeyFormatter<? super T> formatter) {
+        CachingRuntime.FORMATTING.register(Objects.requireNonNull(type, "type"),
+                Objects.requireNonNull(formatter, "formatter"));
+    }
+
+    /**
+     * Sets the length above which a canonical key is replaced by its method part and a SHA-256 digest of the whole
+     * key (default 1024, minimum 64). Set it at start-up, identically in every instance.
+     */
+    public static void setMaxKeyLength(int maxLength) {
+        CachingRuntime.setMaxKeyLength(maxLength);
+    }
+
+    /** The current maximum key length. */
+    public static int getMaxKeyLength() {
+        return CachingRuntime.maxKeyLength();
+    }
+
+    // ---- imperative invalidation --------------------------------------------------------------------------------
+
+    /**
+     * Removes the entry of one cached call without running its body: {@code invalidate(() -> svc.getProduct(42))}.
+     * Through an invalidator, the entry is removed in every instance. Entries that depend on the call's key (cached
+     * calls that called it) are removed too.
+     *
+     * <p>Evaluate the arguments before the lambda: every cached call the lambda makes is intercepted.
+     *
+     * @throws IllegalArgumentException when the lambda made no cached call, or more than one
+     */
+    public static void invalidate(CachedCall<?> call) {
+        intercept(Interception.Kind.INVALIDATE, call);
+    }
+
+    /**
+     * Runs the body of one cached call and stores its result whatever was cached, then returns it:
+     * {@code Product p = refresh(() -> svc.getProduct(42))}. Exceptions of the call propagate unchanged, checked or
+     * not.
+     *
+     * @throws IllegalArgumentException when the lambda made no cached call, or more than one
+     */
+    public static <T> T refresh(CachedCall<T> call) {
+        return intercept(Interception.Kind.REFRESH, call);
+    }
+
+    private static <T> T intercept(Interception.Kind kind, CachedCall<T> call) {
+        Objects.requireNonNull(call, "call");
+        ThreadState thread = ThreadState.get();
+        Interception interception = new Interception(kind);
+        thread.beginInterception(interception);
+        T result;
+        try {
+            result = call.call();
+        } catch (Exception e) {
+            throw CachingServices.<RuntimeException>sneakyThrow(e);
+        } finally {
+            thread.endInterception();
+        }
+        List<String> keys = interception.intercepted();
+        String what = kind == Interception.Kind.INVALIDATE ? "invalidate" : "refresh";
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException("CachingServices." + what + "(...): the lambda called no @Cached method "
+                    + "(is the method's class woven with weft-caching-aspects?)");
+        }
+        if (keys.size() > 1) {
+            throw new IllegalArgumentException("CachingServices." + what + "(...): the lambda called " + keys.size()
+                    + " @Cached methods " + keys + "; it must call exactly one. Evaluate the arguments before the "
+                    + "lambda");
+        }
+        return result;
+    }
+
+    /** Removes every entry that carries any of these dependency keys, in every instance through an invalidator. */
+    public static void invalidateDependency(String... dependencies) {
+        CachingBackend backend = CachingRuntime.backend();
+        for (String d : dependencies) {
+            Objects.requireNonNull(d, "dependency");
+            if (d.isEmpty()) {
+                throw new IllegalArgumentException("a dependency key must not be empty");
+            }
+        }
+        for (String d : dependencies) {
+            backend.invalidateDependency(d);
+        }
+    }
+
+    /** Removes every entry, in every instance through an invalidator. */
+    public static void clear() {
+        CachingRuntime.backend().clear();
+    }
+
+    /**
+     * Stops the cached calls made on this thread, until the returned region is closed, from passing their keys and
+     * dependencies to the enclosing cached call; {@link CachingContext#current()} is inactive meanwhile.
+     *
+     * <pre>{@code
+     * try (PropagationSuspension s = CachingServices.suspendDependencyPropagation()) {
+     *     auditLog.lastEntries();   // cached, but the enclosing item must not be invalidated with it
+     * }
+     * }</pre>
+     */
+    public static PropagationSuspension suspendDependencyPropagation() {
+        ThreadState thread = ThreadState.get();
+        LoadContext previous = thread.suspend();
+        return new PropagationSuspension() {
+            private boolean closed;
+
+            @Override
+            public void close() {
+                if (!closed) {
+                    closed = true;
+                    thread.resume(previous);
+                }
+            }
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> E sneakyThrow(Throwable t) throws E {
+        throw (E) t;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.weft.caching.backend;
+
+/**
+ * Where cached items live: the SPI between Weft's aspects and a store.
+ *
+ * <p>{@code weft-backend-memory}'s {@code MemoryCachingBackend} is the standard implementation; invalidators such as
+ * {@code RedisCacheInvalidator} decorate one to keep several instances in sync.
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li>All methods are thread-safe. {@link #get(ItemKey)} is on every cache hit: it must not block or allocate more
+ *       than the lookup needs.</li>
+ *   <li><b>No stale write-back.</b> A value is stored only through {@link #set(LoadToken, CacheItem)} with a token
+ *       from {@link #beginLoad(ItemKey)}. If, between the two, the key was invalidated, a dependency of the item was
+ *       invalidated, or the backend was cleared, {@code set} stores nothing and returns {@code false}. This holds for
+ *       invalidations from any source, including other instances.</li>
+ *   <li>{@link #invalidate(String)} removes the item with that canonical key and every item that carries the key as a
+ *       dependency (an enclosing cached call depends on the keys of the cached calls it made).</li>
+ *   <li>Invalidation methods never throw for a transport problem; decorators log and count such failures.</li>
+ * </ul>
+ */
+public interface CachingBackend extends AutoCloseable {
+
+    /** Returns the item stored under {@code key}, or {@code null} when there is none (or it expired). */
+    CacheItem get(ItemKey key);
+
+    /** Starts loading {@code key}; the token must end with {@link #set} or {@link #abandon}. */
+    LoadToken beginLoad(ItemKey key);
+
+    /**
+     * Stores {@code item} under the token's key, replacing any previous item, unless an invalidation of the key, of
+     * one of the item's dependencies, or a clear reached this backend since the token was issued. Ends the load.
+     *
+     * @return whether the item was stored
+     */
+    boolean set(LoadToken load, CacheItem item);
+
+    /** Ends a load that stores nothing, for example because the method threw. */
+    void abandon(LoadToken load);
+
+    /** Removes the item whose canonical key is {@code key} and every item depending on {@code key}. */
+    void invalidate(String key);
+
+    /** Removes every item that carries {@code dependency}. */
+    void invalidateDependency(String dependency);
+
+    /** Removes every item. */
+    void clear();
+
+    /** Releases what this backend owns. Later calls may fail; closing twice is harmless. */
+    @Override
+    void close();
+}

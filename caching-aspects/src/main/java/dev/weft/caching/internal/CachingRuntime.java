@@ -1,0 +1,152 @@
+package dev.weft.caching.internal;
+
+import dev.weft.caching.CachingConfigurationException;
+import dev.weft.caching.CachingProfile;
+import dev.weft.caching.backend.CachingBackend;
+import dev.weft.caching.backend.DefaultBackendProvider;
+import dev.weft.caching.internal.key.KeyFormatting;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Weft's process-wide state, behind {@code CachingServices}. Fields read on the hit path are static and volatile so
+ * that a hit costs plain loads.
+ */
+public final class CachingRuntime {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.weft.caching");
+
+    /** The backend cached methods use; {@code null} until set or first needed. */
+    public static volatile CachingBackend backend;
+
+    /** Global switch: when false every cached method runs its body (for tests and emergencies). */
+    public static volatile boolean enabled = true;
+    private static final Object ENABLED_LOCK = new Object();
+
+    /**
+     * Number of threads that run a cached body or intercept cached calls. While zero, no cached call can have an
+     * enclosing one, so hits skip the thread-local lookup that dependency propagation needs.
+     */
+    public static volatile int attention;
+
+    /** Maximum length of a canonical key before it is shortened to method + digest. */
+    private static volatile int maxKeyLength = 1024;
+
+    public static final KeyFormatting FORMATTING = new KeyFormatting();
+
+    private static final Map<String, CachingProfile> PROFILES = new ConcurrentHashMap<>();
+    private static final Object BACKEND_LOCK = new Object();
+    private static boolean defaultBackendCreated;
+
+    private static final VarHandle ATTENTION;
+
+    static {
+        PROFILES.put(CachingProfile.DEFAULT_NAME, CachingProfile.builder(CachingProfile.DEFAULT_NAME).build());
+        try {
+            ATTENTION = MethodHandles.lookup().findStaticVarHandle(CachingRuntime.class, "attention", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private CachingRuntime() {
+    }
+
+    /** Adds {@code delta} to {@link #attention} atomically. */
+    public static void addAttention(int delta) {
+        ATTENTION.getAndAdd(delta);
+    }
+
+    /**
+     * Turns caching on or off for every method. Off also raises {@link #attention}, so that the hit path, which
+     * checks only that, sends calls to the slow path where {@link #enabled} is read.
+     */
+    public static void setEnabled(boolean on) {
+        synchronized (ENABLED_LOCK) {
+            if (on == enabled) {
+                return;
+            }
+            enabled = on;
+            addAttention(on ? -1 : 1);
+        }
+    }
+
+    /** Returns the backend, creating the default memory backend on first need. */
+    public static CachingBackend backend() {
+        CachingBackend b = backend;
+        return b != null ? b : createDefaultBackend();
+    }
+
+    /** Replaces the backend; returns the previous one (or {@code null}). */
+    public static CachingBackend setBackend(CachingBackend b) {
+        Objects.requireNonNull(b, "backend");
+        synchronized (BACKEND_LOCK) {
+            CachingBackend previous = backend;
+            backend = b;
+            if (previous != null && defaultBackendCreated) {
+                // the default backend is Weft's own: nobody else can close it
+                defaultBackendCreated = false;
+                previous.close();
+                return null;
+            }
+            defaultBackendCreated = false;
+            return previous;
+        }
+    }
+
+    private static CachingBackend createDefaultBackend() {
+        synchronized (BACKEND_LOCK) {
+            if (backend != null) {
+                return backend;
+            }
+            Iterator<DefaultBackendProvider> providers =
+                    ServiceLoader.load(DefaultBackendProvider.class, CachingRuntime.class.getClassLoader()).iterator();
+            if (!providers.hasNext()) {
+                throw new CachingConfigurationException("no caching backend: call CachingServices.setDefaultBackend(...) "
+                        + "at start-up, or add dev.weft:weft-backend-memory to the class path for the default "
+                        + "in-memory backend");
+            }
+            CachingBackend b = providers.next().create();
+            LOG.info("No caching backend was set with CachingServices.setDefaultBackend(...); using {} with default "
+                    + "settings", b);
+            backend = b;
+            defaultBackendCreated = true;
+            return b;
+        }
+    }
+
+    // ---- profiles ----------------------------------------------------------------------------------------------
+
+    /** The profile with that name, or {@code null}. */
+    public static CachingProfile profile(String name) {
+        return PROFILES.get(name);
+    }
+
+    /** Registers or replaces a profile and re-resolves the settings of the methods that use it. */
+    public static void setProfile(CachingProfile profile) {
+        Objects.requireNonNull(profile, "profile");
+        PROFILES.put(profile.name(), profile);
+        ProfileListeners.fire(profile);
+    }
+
+    // ---- keys --------------------------------------------------------------------------------------------------
+
+    public static int maxKeyLength() {
+        return maxKeyLength;
+    }
+
+    public static void setMaxKeyLength(int max) {
+        if (max < 64) {
+            throw new IllegalArgumentException("the maximum key length must be at least 64 characters, got " + max);
+        }
+        maxKeyLength = max;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.weft.caching.internal.key;
+
+/**
+ * Thrown by {@link KeyFormatting} for a value that has no deterministic key text. Callers that know the method and
+ * parameter turn it into a {@code CachingConfigurationException} naming them.
+ */
+public final class UnformattableArgumentException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final Class<?> type;
+
+    UnformattableArgumentException(Class<?> type) {
+        super(null, null, false, false);
+        this.type = type;
+    }
+
+    /** The class whose instances cannot be formatted. */
+    public Class<?> type() {
+        return type;
+    }
+
+    @Override
+    public String getMessage() {
+        return describe(type);
+    }
+
+    /** Explains why the type cannot be part of a key and the three ways out. */
+    public static String describe(Class<?> type) {
+        return "type " + type.getName() + " has no deterministic cache-key form (its toString() is Object's, which "
+                + "shows an identity hash that differs in every JVM); implement dev.weft.caching.CacheKey, register a "
+                + "formatter with CachingServices.registerKeyFormatter(" + type.getSimpleName() + ".class, ...), or "
+                + "mark the parameter @NotCacheKey";
+    }
+}

@@ -1,0 +1,66 @@
+package dev.weft.caching.internal.method;
+
+import dev.weft.caching.internal.ProfileListeners;
+import org.aspectj.lang.JoinPoint;
+import org.aspectj.lang.reflect.MethodSignature;
+
+import java.lang.reflect.Method;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The metadata registry: one {@link CachedMethod} per method, found by the woven advice through its join point's
+ * static part (an identity lookup) and by {@code @InvalidateCache} through the reflective method.
+ *
+ * <p>Metadata is created at the first call; a creation that fails (a configuration error) is not remembered, so the
+ * error is raised again at the next call rather than turning into a silent pass-through.
+ */
+public final class CachedMethods {
+
+    private static final ConcurrentHashMap<JoinPoint.StaticPart, CachedMethod> BY_JOIN_POINT =
+            new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Method, CachedMethod> BY_METHOD = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<JoinPoint.StaticPart, InvalidatingMethod> INVALIDATING =
+            new ConcurrentHashMap<>();
+
+    static {
+        ProfileListeners.add(profile -> BY_METHOD.values().forEach(m -> m.profileChanged(profile)));
+    }
+
+    private CachedMethods() {
+    }
+
+    /** The metadata of the cached method executing at {@code joinPoint}. */
+    public static CachedMethod of(JoinPoint.StaticPart joinPoint) {
+        CachedMethod m = BY_JOIN_POINT.get(joinPoint);
+        return m != null ? m : create(joinPoint);
+    }
+
+    private static CachedMethod create(JoinPoint.StaticPart joinPoint) {
+        Method method = ((MethodSignature) joinPoint.getSignature()).getMethod();
+        CachedMethod m = BY_METHOD.computeIfAbsent(method, k -> new CachedMethod(k, joinPoint));
+        BY_JOIN_POINT.putIfAbsent(joinPoint, m);
+        return m;
+    }
+
+    /** The metadata of a {@code @Cached} method, for invalidation. */
+    public static CachedMethod forMethod(Method method) {
+        return BY_METHOD.computeIfAbsent(method, k -> new CachedMethod(k, null));
+    }
+
+    /** The metadata of the {@code @InvalidateCache} method executing at {@code joinPoint}. */
+    public static InvalidatingMethod invalidating(JoinPoint.StaticPart joinPoint) {
+        InvalidatingMethod m = INVALIDATING.get(joinPoint);
+        if (m == null) {
+            Method method = ((MethodSignature) joinPoint.getSignature()).getMethod();
+            m = INVALIDATING.computeIfAbsent(joinPoint, k -> new InvalidatingMethod(method, k));
+        }
+        return m;
+    }
+
+    /** Every cached method used so far. */
+    public static Collection<CachedMethod> all() {
+        return Collections.unmodifiableCollection(BY_METHOD.values());
+    }
+}

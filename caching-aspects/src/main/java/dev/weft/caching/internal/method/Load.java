@@ -1,0 +1,170 @@
+package dev.weft.caching.internal.method;
+
+import dev.weft.caching.backend.CacheItem;
+import dev.weft.caching.backend.CachingBackend;
+import dev.weft.caching.backend.LoadToken;
+import dev.weft.caching.internal.key.MethodKey;
+import dev.weft.caching.internal.load.Interception;
+import dev.weft.caching.internal.load.LoadContext;
+import dev.weft.caching.internal.load.ThreadState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Set;
+
+/**
+ * What a cached call does after a miss on the hit path: take a result (a hit found on the slow path, another thread's
+ * load, an intercepted call), rethrow another thread's failure, or run the body, as the owner of a load that will be
+ * stored, or uncached.
+ *
+ * <p>The woven advice uses it as: {@code if (!load.mustRun()) return load.result();} then runs the body and calls
+ * {@link #complete(Object)} with its result or {@link #fail(Throwable)} with its exception. Confined to the calling
+ * thread.
+ */
+public final class Load {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Load.class);
+
+    private static final int RESULT = 0;
+    private static final int FAILED = 1;
+    private static final int RUN_UNCACHED = 2;
+    private static final int OWNER = 3;
+
+    private static final Load RUN_UNCACHED_LOAD = new Load(RUN_UNCACHED, null);
+
+    private final int kind;
+    private final Object result;
+
+    // owner state
+    private CachedMethod method;
+    private MethodKey key;
+    private CachingBackend backend;
+    private LoadToken token;
+    private Flight flight;
+    private LoadContext context;
+    private ThreadState thread;
+    private Interception pausedInterception;
+    private long startNanos;
+
+    private Load(int kind, Object result) {
+        this.kind = kind;
+        this.result = result;
+    }
+
+    static Load result(Object value) {
+        return new Load(RESULT, value);
+    }
+
+    static Load failed(Throwable t) {
+        return new Load(FAILED, t);
+    }
+
+    static Load runUncached() {
+        return RUN_UNCACHED_LOAD;
+    }
+
+    static Load owner(CachedMethod method, MethodKey key, CachingBackend backend, LoadToken token, Flight flight,
+                      ThreadState thread, Interception pausedInterception) {
+        Load l = new Load(OWNER, null);
+        l.method = method;
+        l.key = key;
+        l.backend = backend;
+        l.token = token;
+        l.flight = flight;
+        l.thread = thread;
+        l.pausedInterception = pausedInterception;
+        l.context = new LoadContext(thread.context(), key);
+        thread.push(l.context);
+        l.startNanos = System.nanoTime();
+        return l;
+    }
+
+    /** Whether the caller must run the method body; if not, {@link #result()} is the call's outcome. */
+    public boolean mustRun() {
+        return kind >= RUN_UNCACHED;
+    }
+
+    /** The call's result; rethrows the exception of the load this call waited for. */
+    public Object result() {
+        if (kind == FAILED) {
+            throw Load.<RuntimeException>sneakyThrow((Throwable) result);
+        }
+        return result;
+    }
+
+    /** Records the body's result: stores it unless an invalidation made it stale. Returns what the caller gets. */
+    public Object complete(Object returned) {
+        if (kind != OWNER) {
+            return returned;
+        }
+        thread.pop(context);
+        restoreInterception();
+        Set<String> dependencies = method.dependenciesOf(key, context.collected());
+        boolean stored = false;
+        try {
+            if (flight != null) {
+                // Close the flight to new waiters before storing: one that joined after the store could have
+                // started after an invalidation that removed it, and must not get this value.
+                method.inFlight.remove(key, flight);
+            }
+            CacheItem item = CacheItem.of(returned, method.settings.absoluteExpiration,
+                    method.settings.slidingExpiration, dependencies);
+            stored = backend.set(token, item);
+            if (!stored) {
+                method.statistics.staleWriteBacksPrevented.increment();
+                LOG.debug("Not storing {}: it was invalidated while it was loaded", key);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not store {} in the caching backend; returning the value uncached", key, e);
+        } finally {
+            if (flight != null) {
+                flight.complete(stored, returned, dependencies);
+            }
+            method.statistics.loads.increment();
+            method.statistics.loadNanos.add(System.nanoTime() - startNanos);
+        }
+        CachedMethod.propagate(thread, key, dependencies);
+        return returned;
+    }
+
+    /**
+     * Records that the body threw {@code t}: nothing is stored and waiting callers get {@code t}. Then rethrows
+     * {@code t} unchanged, checked or not; the return type only lets the advice write {@code throw load.fail(t)}.
+     */
+    public RuntimeException fail(Throwable t) {
+        if (kind == OWNER) {
+            recordFailure(t);
+        }
+        throw Load.<RuntimeException>sneakyThrow(t);
+    }
+
+    private void recordFailure(Throwable t) {
+        thread.pop(context);
+        restoreInterception();
+        try {
+            if (flight != null) {
+                method.inFlight.remove(key, flight);
+            }
+            backend.abandon(token);
+        } catch (RuntimeException e) {
+            LOG.warn("Caching backend failed to abandon the load of {}", key, e);
+        } finally {
+            if (flight != null) {
+                flight.fail(t);
+            }
+            method.statistics.loadFailures.increment();
+        }
+    }
+
+    private void restoreInterception() {
+        if (pausedInterception != null) {
+            thread.resumeInterception(pausedInterception);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> T sneakyThrow(Throwable t) throws T {
+        // rethrows the owner's exception, checked or not: the waiting call declares what the owner's call declared
+        throw (T) t;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.weft.caching.internal.method;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters of one cached method. Thread-safe; increments are cheap and uncontended per thread. */
+public final class MethodStatistics {
+
+    final LongAdder hits = new LongAdder();
+    final LongAdder misses = new LongAdder();
+    final LongAdder loads = new LongAdder();
+    final LongAdder loadFailures = new LongAdder();
+    final LongAdder loadNanos = new LongAdder();
+    final LongAdder waits = new LongAdder();
+    final LongAdder waitTimeouts = new LongAdder();
+    final LongAdder staleWriteBacksPrevented = new LongAdder();
+    final LongAdder uncached = new LongAdder();
+
+    public long hits() {
+        return hits.sum();
+    }
+
+    public long misses() {
+        return misses.sum();
+    }
+
+    public long loads() {
+        return loads.sum();
+    }
+
+    public long loadFailures() {
+        return loadFailures.sum();
+    }
+
+    public long loadNanos() {
+        return loadNanos.sum();
+    }
+
+    public long waits() {
+        return waits.sum();
+    }
+
+    public long waitTimeouts() {
+        return waitTimeouts.sum();
+    }
+
+    public long staleWriteBacksPrevented() {
+        return staleWriteBacksPrevented.sum();
+    }
+
+    public long uncachedCalls() {
+        return uncached.sum();
+    }
+}
