@@ -250,6 +250,20 @@ public final class ServiceBusTestEndpoint implements AutoCloseable {
         return call(() -> broker.availableCount(SubscriptionKey.of(topic, subscription)), "count messages");
     }
 
+    /** Messages locked by PEEK_LOCK receivers and not yet settled, renewed away or expired. */
+    public int lockedCount(String topic, String subscription) {
+        return call(() -> broker.lockedCount(SubscriptionKey.of(topic, subscription)), "count locks");
+    }
+
+    /**
+     * The requests clients made to the {@code $cbs} and {@code $management} nodes, oldest first, as
+     * {@code "$cbs put-token <type> <audience>"} or {@code "<entity>/$management <operation>"}: shows what the SDK
+     * does behind an API call.
+     */
+    public List<String> nodeRequests() {
+        return statistics.nodeRequests();
+    }
+
     /** Descriptions of refused tokens and of links refused for a missing claim, oldest first. */
     public List<String> authorizationFailures() {
         return statistics.authorizationFailures();

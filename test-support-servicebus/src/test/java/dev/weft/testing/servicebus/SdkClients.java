@@ -20,7 +20,7 @@ import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
  * Builds real SDK clients against a test endpoint with test-friendly retry options, and closes them all at the
  * end of a test. Not thread-safe (one per test).
  */
-final class SdkClients implements AutoCloseable {
+final class SdkClients {
 
     /**
      * Short tries and few retries, so a failure surfaces in seconds instead of minutes. The SDK adds a fixed
@@ -70,8 +70,8 @@ final class SdkClients implements AutoCloseable {
         resources.add(resource);
     }
 
-    @Override
-    public void close() throws Exception {
+    /** Closes every client, newest first. */
+    void close() throws Exception {
         for (int i = resources.size() - 1; i >= 0; i--) {
             resources.get(i).close();
         }

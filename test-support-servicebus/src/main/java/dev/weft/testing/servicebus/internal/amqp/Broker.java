@@ -166,6 +166,12 @@ public final class Broker implements NamespaceListener {
         return queue == null ? 0 : queue.availableCount();
     }
 
+    /** Messages locked by PEEK_LOCK receivers in a subscription; 0 if it does not exist. */
+    public int lockedCount(SubscriptionKey key) {
+        SubscriptionQueue queue = queues.get(key);
+        return queue == null ? 0 : queue.lockedCount();
+    }
+
     @Override
     public void subscriptionDeleted(String topic, String subscription) {
         context.runOnContext(ignored -> {

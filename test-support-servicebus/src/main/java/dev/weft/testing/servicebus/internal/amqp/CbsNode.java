@@ -57,6 +57,7 @@ final class CbsNode {
             || !isAbsoluteUri(name)) {
             return reply(request, 400, "Bad request: put-token needs a 'name' audience URI and a string token");
         }
+        statistics.nodeRequest("$cbs put-token " + type + " " + name);
         Instant now = clock.instant();
         if (SAS_TOKEN_TYPE.equals(type)) {
             return putSharedAccessSignature(request, name, token, now, authorizations);

@@ -232,11 +232,14 @@ final class ClientConnection {
         return subscription.isPresent() ? broker.queue(subscription.get()).isPresent() : broker.topicExists(entity);
     }
 
-    private static void refuse(ProtonLink<?> link, ErrorCondition condition) {
+    private void refuse(ProtonLink<?> link, ErrorCondition condition) {
         if (link instanceof ProtonSender) {
             link.setSource(null);
         } else {
             link.setTarget(null);
+            // The SDK takes any attach reply as "link active" and reads max-message-size from it before it sees
+            // the detach; without one, a send fails with "maximum message size: 0 kb" instead of the real error.
+            link.setMaxMessageSize(UnsignedLong.valueOf(broker.maxMessageSize()));
         }
         link.setCondition(condition);
         link.open();

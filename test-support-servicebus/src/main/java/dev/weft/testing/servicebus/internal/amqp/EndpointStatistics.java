@@ -28,6 +28,7 @@ public final class EndpointStatistics {
     private final Map<SubscriptionKey, AtomicLong> expiredPerSubscription = new ConcurrentHashMap<>();
     private final Map<SubscriptionKey, AtomicLong> deadLetteredPerSubscription = new ConcurrentHashMap<>();
     private final List<String> authorizationFailures = new CopyOnWriteArrayList<>();
+    private final List<String> nodeRequests = new CopyOnWriteArrayList<>();
     private final AtomicLong oversizedTransfers = new AtomicLong();
     private final AtomicLong connectionsAccepted = new AtomicLong();
     private final AtomicLong openConnections = new AtomicLong();
@@ -103,6 +104,16 @@ public final class EndpointStatistics {
 
     public List<String> authorizationFailures() {
         return List.copyOf(authorizationFailures);
+    }
+
+    void nodeRequest(String description) {
+        nodeRequests.add(description);
+        signal();
+    }
+
+    /** {@code "$cbs put-token <audience>"} and {@code "<entity>/$management <operation>"}, oldest first. */
+    public List<String> nodeRequests() {
+        return List.copyOf(nodeRequests);
     }
 
     void oversizedTransfer() {

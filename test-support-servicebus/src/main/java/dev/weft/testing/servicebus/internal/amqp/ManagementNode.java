@@ -44,6 +44,7 @@ final class ManagementNode {
         Object operation = applicationProperties(request).get("operation");
         Map<?, ?> body = request.getBody() instanceof AmqpValue value && value.getValue() instanceof Map<?, ?> map
             ? map : Map.of();
+        broker.statistics().nodeRequest(entityPath + "/$management " + operation);
         Optional<SubscriptionKey> subscription = SubscriptionKey.parseAddress(entityPath);
         if (subscription.isEmpty()) {
             return reply(request, 501, AmqpMessages.NOT_IMPLEMENTED,

@@ -277,6 +277,10 @@ final class SubscriptionQueue {
         return available.size();
     }
 
+    int lockedCount() {
+        return locked.size();
+    }
+
     private QueuedMessage unlock(UUID token) {
         QueuedMessage message = locked.remove(token);
         if (message != null) {
