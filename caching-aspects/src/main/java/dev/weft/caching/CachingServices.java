@@ -2,12 +2,15 @@ package dev.weft.caching;
 
 import dev.weft.caching.backend.CachingBackend;
 import dev.weft.caching.internal.CachingRuntime;
+import dev.weft.caching.internal.ValueAdapters;
+import dev.weft.caching.internal.method.CachedMethods;
 import dev.weft.caching.internal.load.Interception;
 import dev.weft.caching.internal.load.LoadContext;
 import dev.weft.caching.internal.load.ThreadState;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 /**
  * Weft's entry point: configure the backend, profiles and key formatters at start-up, and invalidate imperatively.
@@ -96,6 +99,27 @@ public final class CachingServices {
     /** The current maximum key length. */
     public static int getMaxKeyLength() {
         return CachingRuntime.maxKeyLength();
+    }
+
+    /**
+     * Registers how results of a type that can be read only once (a stream) are stored and handed out; see
+     * {@link ValueAdapter}. Register before the first call of a method returning the type.
+     */
+    public static void registerValueAdapter(ValueAdapter<?> adapter) {
+        ValueAdapters.register(adapter);
+    }
+
+    /**
+     * Sets where auto-reload runs its background reloads (by default four daemon threads named
+     * {@code weft-reload-N}).
+     */
+    public static void setReloadExecutor(Executor executor) {
+        CachingRuntime.setReloadExecutor(executor);
+    }
+
+    /** A snapshot of the hit, miss, load and invalidation counters of every cached method used so far. */
+    public static CachingStatistics statistics() {
+        return CachedMethods.statistics();
     }
 
     // ---- imperative invalidation --------------------------------------------------------------------------------

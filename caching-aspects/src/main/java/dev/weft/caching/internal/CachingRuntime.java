@@ -15,6 +15,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Weft's process-wide state, behind {@code CachingServices}. Fields read on the hit path are static and volatile so
@@ -135,6 +140,36 @@ public final class CachingRuntime {
         Objects.requireNonNull(profile, "profile");
         PROFILES.put(profile.name(), profile);
         ProfileListeners.fire(profile);
+    }
+
+    // ---- background reloads -------------------------------------------------------------------------------------
+
+    private static volatile Executor reloadExecutor;
+
+    /** Where auto-reload runs; by default up to four daemon threads named {@code weft-reload-N}. */
+    public static Executor reloadExecutor() {
+        Executor e = reloadExecutor;
+        if (e == null) {
+            synchronized (CachingRuntime.class) {
+                e = reloadExecutor;
+                if (e == null) {
+                    AtomicInteger n = new AtomicInteger();
+                    ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
+                            new LinkedBlockingQueue<>(), r -> {
+                                Thread t = new Thread(r, "weft-reload-" + n.incrementAndGet());
+                                t.setDaemon(true);
+                                return t;
+                            });
+                    pool.allowCoreThreadTimeOut(true);
+                    reloadExecutor = e = pool;
+                }
+            }
+        }
+        return e;
+    }
+
+    public static void setReloadExecutor(Executor executor) {
+        reloadExecutor = Objects.requireNonNull(executor, "executor");
     }
 
     // ---- keys --------------------------------------------------------------------------------------------------

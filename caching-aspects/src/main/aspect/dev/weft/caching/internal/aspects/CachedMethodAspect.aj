@@ -1,6 +1,5 @@
 package dev.weft.caching.internal.aspects;
 
-import dev.weft.caching.CacheKey;
 import dev.weft.caching.internal.key.MethodKey;
 import dev.weft.caching.internal.method.CachedMethod;
 import dev.weft.caching.internal.method.CachedMethods;
@@ -10,28 +9,32 @@ import dev.weft.caching.internal.method.Load;
  * Routes the execution of every {@code @Cached} method through its {@link CachedMethod}.
  *
  * <p>The advice is woven around the method's execution (not its calls), so private, static and self-invoked methods
- * are cached too. For up to four parameters there is one advice per arity that binds the arguments directly: a hit
- * builds one small key object and does one backend lookup, with no argument array, no reflection and no
- * {@code JoinPoint} object. Methods with more parameters, and methods of classes that implement {@link CacheKey}
- * (whose target instance is part of the key), take the generic advice, which reads {@code thisJoinPoint}.
+ * are cached too. For up to four parameters there is one advice per arity and kind (static or instance) that binds
+ * the target and the arguments directly: a hit builds one small key object and does one backend lookup, with no
+ * argument array, no reflection and no {@code JoinPoint} object. Methods with more parameters take the generic
+ * advice, which reads {@code thisJoinPoint}. The argument array passed to {@code load} exists only on a miss.
  *
- * <p>The body below is copied into each woven method by ajc's around-advice inlining; keep it small.
+ * <p>ajc inlines these bodies into each woven class (around-advice inlining): keep them small.
  */
 public aspect CachedMethodAspect {
 
+    private static final Object[] NO_ARGUMENTS = new Object[0];
+
     pointcut cachedExecution() : execution(@dev.weft.caching.Cached !void *(..));
 
-    pointcut plainCachedExecution() : cachedExecution() && !this(CacheKey);
+    pointcut staticCachedExecution() : cachedExecution() && execution(static * *(..));
 
-    /** Methods with 0 parameters: the arguments are bound directly, no array. */
-    Object around() : plainCachedExecution() && args() {
+    pointcut instanceCachedExecution() : cachedExecution() && execution(!static * *(..));
+
+    /** Static methods with 0 parameters. */
+    Object around() : staticCachedExecution() && args() {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
-        MethodKey key = m.keys().key();
+        MethodKey key = m.keys().key(null);
         Object hit = m.lookup(key);
         if (hit != CachedMethod.MISS) {
             return hit;
         }
-        Load load = m.load(key);
+        Load load = m.load(key, null, NO_ARGUMENTS);
         if (!load.mustRun()) {
             return load.result();
         }
@@ -44,15 +47,15 @@ public aspect CachedMethodAspect {
         return load.complete(returned);
     }
 
-    /** Methods with 1 parameter: the arguments are bound directly, no array. */
-    Object around(Object a0) : plainCachedExecution() && args(a0) {
+    /** Static methods with 1 parameter. */
+    Object around(Object a0) : staticCachedExecution() && args(a0) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
-        MethodKey key = m.keys().key(a0);
+        MethodKey key = m.keys().key(null, a0);
         Object hit = m.lookup(key);
         if (hit != CachedMethod.MISS) {
             return hit;
         }
-        Load load = m.load(key);
+        Load load = m.load(key, null, new Object[] {a0});
         if (!load.mustRun()) {
             return load.result();
         }
@@ -65,15 +68,15 @@ public aspect CachedMethodAspect {
         return load.complete(returned);
     }
 
-    /** Methods with 2 parameters: the arguments are bound directly, no array. */
-    Object around(Object a0, Object a1) : plainCachedExecution() && args(a0, a1) {
+    /** Static methods with 2 parameters. */
+    Object around(Object a0, Object a1) : staticCachedExecution() && args(a0, a1) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
-        MethodKey key = m.keys().key(a0, a1);
+        MethodKey key = m.keys().key(null, a0, a1);
         Object hit = m.lookup(key);
         if (hit != CachedMethod.MISS) {
             return hit;
         }
-        Load load = m.load(key);
+        Load load = m.load(key, null, new Object[] {a0, a1});
         if (!load.mustRun()) {
             return load.result();
         }
@@ -86,15 +89,15 @@ public aspect CachedMethodAspect {
         return load.complete(returned);
     }
 
-    /** Methods with 3 parameters: the arguments are bound directly, no array. */
-    Object around(Object a0, Object a1, Object a2) : plainCachedExecution() && args(a0, a1, a2) {
+    /** Static methods with 3 parameters. */
+    Object around(Object a0, Object a1, Object a2) : staticCachedExecution() && args(a0, a1, a2) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
-        MethodKey key = m.keys().key(a0, a1, a2);
+        MethodKey key = m.keys().key(null, a0, a1, a2);
         Object hit = m.lookup(key);
         if (hit != CachedMethod.MISS) {
             return hit;
         }
-        Load load = m.load(key);
+        Load load = m.load(key, null, new Object[] {a0, a1, a2});
         if (!load.mustRun()) {
             return load.result();
         }
@@ -107,15 +110,15 @@ public aspect CachedMethodAspect {
         return load.complete(returned);
     }
 
-    /** Methods with 4 parameters: the arguments are bound directly, no array. */
-    Object around(Object a0, Object a1, Object a2, Object a3) : plainCachedExecution() && args(a0, a1, a2, a3) {
+    /** Static methods with 4 parameters. */
+    Object around(Object a0, Object a1, Object a2, Object a3) : staticCachedExecution() && args(a0, a1, a2, a3) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
-        MethodKey key = m.keys().key(a0, a1, a2, a3);
+        MethodKey key = m.keys().key(null, a0, a1, a2, a3);
         Object hit = m.lookup(key);
         if (hit != CachedMethod.MISS) {
             return hit;
         }
-        Load load = m.load(key);
+        Load load = m.load(key, null, new Object[] {a0, a1, a2, a3});
         if (!load.mustRun()) {
             return load.result();
         }
@@ -128,15 +131,122 @@ public aspect CachedMethodAspect {
         return load.complete(returned);
     }
 
-    /** Methods with five or more parameters, and instance methods of classes whose instances are part of the key. */
-    Object around() : cachedExecution() && (this(CacheKey) || args(*, *, *, *, *, ..)) {
+    /** Instance methods with 0 parameters. */
+    Object around(Object target) : instanceCachedExecution() && this(target) && args() {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
-        MethodKey key = m.keys().keyOf(thisJoinPoint.getThis(), thisJoinPoint.getArgs());
+        MethodKey key = m.keys().key(target);
         Object hit = m.lookup(key);
         if (hit != CachedMethod.MISS) {
             return hit;
         }
-        Load load = m.load(key);
+        Load load = m.load(key, target, NO_ARGUMENTS);
+        if (!load.mustRun()) {
+            return load.result();
+        }
+        Object returned;
+        try {
+            returned = proceed(target);
+        } catch (Throwable t) {
+            throw load.fail(t);
+        }
+        return load.complete(returned);
+    }
+
+    /** Instance methods with 1 parameter. */
+    Object around(Object target, Object a0) : instanceCachedExecution() && this(target) && args(a0) {
+        CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
+        MethodKey key = m.keys().key(target, a0);
+        Object hit = m.lookup(key);
+        if (hit != CachedMethod.MISS) {
+            return hit;
+        }
+        Load load = m.load(key, target, new Object[] {a0});
+        if (!load.mustRun()) {
+            return load.result();
+        }
+        Object returned;
+        try {
+            returned = proceed(target, a0);
+        } catch (Throwable t) {
+            throw load.fail(t);
+        }
+        return load.complete(returned);
+    }
+
+    /** Instance methods with 2 parameters. */
+    Object around(Object target, Object a0, Object a1) : instanceCachedExecution() && this(target) && args(a0, a1) {
+        CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
+        MethodKey key = m.keys().key(target, a0, a1);
+        Object hit = m.lookup(key);
+        if (hit != CachedMethod.MISS) {
+            return hit;
+        }
+        Load load = m.load(key, target, new Object[] {a0, a1});
+        if (!load.mustRun()) {
+            return load.result();
+        }
+        Object returned;
+        try {
+            returned = proceed(target, a0, a1);
+        } catch (Throwable t) {
+            throw load.fail(t);
+        }
+        return load.complete(returned);
+    }
+
+    /** Instance methods with 3 parameters. */
+    Object around(Object target, Object a0, Object a1, Object a2) : instanceCachedExecution() && this(target) && args(a0, a1, a2) {
+        CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
+        MethodKey key = m.keys().key(target, a0, a1, a2);
+        Object hit = m.lookup(key);
+        if (hit != CachedMethod.MISS) {
+            return hit;
+        }
+        Load load = m.load(key, target, new Object[] {a0, a1, a2});
+        if (!load.mustRun()) {
+            return load.result();
+        }
+        Object returned;
+        try {
+            returned = proceed(target, a0, a1, a2);
+        } catch (Throwable t) {
+            throw load.fail(t);
+        }
+        return load.complete(returned);
+    }
+
+    /** Instance methods with 4 parameters. */
+    Object around(Object target, Object a0, Object a1, Object a2, Object a3) : instanceCachedExecution() && this(target) && args(a0, a1, a2, a3) {
+        CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
+        MethodKey key = m.keys().key(target, a0, a1, a2, a3);
+        Object hit = m.lookup(key);
+        if (hit != CachedMethod.MISS) {
+            return hit;
+        }
+        Load load = m.load(key, target, new Object[] {a0, a1, a2, a3});
+        if (!load.mustRun()) {
+            return load.result();
+        }
+        Object returned;
+        try {
+            returned = proceed(target, a0, a1, a2, a3);
+        } catch (Throwable t) {
+            throw load.fail(t);
+        }
+        return load.complete(returned);
+    }
+
+    /** Methods with five or more parameters. */
+    Object around() : cachedExecution() && args(*, *, *, *, *, ..) {
+        CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
+        Object target = thisJoinPoint.getThis();
+        Object[] args = thisJoinPoint.getArgs();
+        MethodKey key = m.keys().keyOf(target, args);
+        Object hit = m.lookup(key);
+        if (hit != CachedMethod.MISS) {
+            return hit;
+        }
+        Load load = m.load(key, target, args);
         if (!load.mustRun()) {
             return load.result();
         }

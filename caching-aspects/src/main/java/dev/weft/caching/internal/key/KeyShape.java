@@ -104,41 +104,45 @@ public final class KeyShape {
 
     // ---- key construction: the per-arity methods are on the hit path -------------------------------------------
 
-    /** The key of a call without arguments (or whose arguments are all excluded). */
-    public MethodKey key() {
-        if (keyParams.length == 0) {
+    /**
+     * The key of a call without arguments (or whose arguments are all excluded); {@code target} is the instance, or
+     * {@code null} for a static method. The per-arity methods are the hit path: when the target is not a
+     * {@link CacheKey} and every argument stands for itself, the arguments become the key's components directly.
+     */
+    public MethodKey key(Object target) {
+        if (keyParams.length == 0 && !(target instanceof CacheKey)) {
             return key0;
         }
-        return keyOf(null, new Object[0]);
+        return keyOf(target, new Object[0]);
     }
 
-    /** The key of a one-argument call. */
-    public MethodKey key(Object a0) {
-        if (argumentsAreComponents) {
+    /** The key of a one-argument call; see {@link #key(Object)}. */
+    public MethodKey key(Object target, Object a0) {
+        if (argumentsAreComponents && !(target instanceof CacheKey)) {
             return new MethodKey.Key1(this, a0);
         }
-        return keyOf(null, new Object[] {a0});
+        return keyOf(target, new Object[] {a0});
     }
 
-    /** The key of a two-argument call. */
-    public MethodKey key(Object a0, Object a1) {
-        if (argumentsAreComponents) {
+    /** The key of a two-argument call; see {@link #key(Object)}. */
+    public MethodKey key(Object target, Object a0, Object a1) {
+        if (argumentsAreComponents && !(target instanceof CacheKey)) {
             return new MethodKey.Key2(this, a0, a1);
         }
-        return keyOf(null, new Object[] {a0, a1});
+        return keyOf(target, new Object[] {a0, a1});
     }
 
-    /** The key of a three-argument call. */
-    public MethodKey key(Object a0, Object a1, Object a2) {
-        if (argumentsAreComponents) {
+    /** The key of a three-argument call; see {@link #key(Object)}. */
+    public MethodKey key(Object target, Object a0, Object a1, Object a2) {
+        if (argumentsAreComponents && !(target instanceof CacheKey)) {
             return new MethodKey.Key3(this, a0, a1, a2);
         }
-        return keyOf(null, new Object[] {a0, a1, a2});
+        return keyOf(target, new Object[] {a0, a1, a2});
     }
 
-    /** The key of a four-argument call. */
-    public MethodKey key(Object a0, Object a1, Object a2, Object a3) {
-        return keyOf(null, new Object[] {a0, a1, a2, a3});
+    /** The key of a four-argument call; see {@link #key(Object)}. */
+    public MethodKey key(Object target, Object a0, Object a1, Object a2, Object a3) {
+        return keyOf(target, new Object[] {a0, a1, a2, a3});
     }
 
     /**

@@ -29,10 +29,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Everything Weft knows about one {@link Cached} method, computed once at its first call: the key shape, the
- * resolved settings, the dependency templates, the loads in flight and the statistics.
+ * resolved settings, the dependency templates, the result shape, the loads in flight and the statistics.
  *
  * <p>{@link #lookup(MethodKey)} is the hit path: a few field reads and one backend lookup. Everything else
- * (interception, disabled caching, dependency propagation, single flight) is in {@link #load(MethodKey)}.
+ * (interception, disabled caching, dependency propagation, single flight, auto-reload) is in {@link #load}.
  */
 public final class CachedMethod {
 
@@ -47,7 +47,10 @@ public final class CachedMethod {
     private final DeclaredSettings declared;
     private final DependencyTemplate[] dependsOn;
     private final Object zeroValue;
+    /** {@code null} when results are stored as they are: the hit path tests this field instead of calling. */
+    final ResultShape shape;
     volatile MethodSettings settings;
+    private volatile Reloader reloader;
     final ConcurrentHashMap<MethodKey, Flight> inFlight = new ConcurrentHashMap<>();
     final MethodStatistics statistics = new MethodStatistics();
 
@@ -76,8 +79,9 @@ public final class CachedMethod {
                 messageNames, keyIndexes, CachingRuntime.FORMATTING, CachingRuntime::maxKeyLength);
         this.declared = DeclaredSettings.of(cached, method.getDeclaringClass(), display);
         this.settings = resolveSettings();
-        this.dependsOn = parseTemplates(cached.dependsOn(), names, keyIndexes, annotations);
+        this.dependsOn = parseTemplates(cached.dependsOn(), names, keyIndexes);
         this.zeroValue = zeroValue(method.getReturnType());
+        this.shape = ResultShape.of(method.getReturnType(), display);
     }
 
     private static boolean has(Annotation[] annotations, Class<? extends Annotation> type) {
@@ -89,11 +93,10 @@ public final class CachedMethod {
         return false;
     }
 
-    private DependencyTemplate[] parseTemplates(String[] templates, String[] names, int[] keyIndexes,
-                                                Annotation[][] annotations) {
+    private DependencyTemplate[] parseTemplates(String[] templates, String[] names, int[] keyIndexes) {
         DependencyTemplate[] parsed = new DependencyTemplate[templates.length];
+        String owner = display + ", @Cached(dependsOn)";
         for (int t = 0; t < templates.length; t++) {
-            String owner = display + ", @Cached(dependsOn)";
             parsed[t] = DependencyTemplate.parse(templates[t], name -> {
                 if (names == null) {
                     throw new CachingConfigurationException(owner + ": placeholder {" + name + "} needs parameter "
@@ -182,9 +185,9 @@ public final class CachedMethod {
     // ---- the hit path -------------------------------------------------------------------------------------------
 
     /**
-     * Returns the cached value for {@code key}, or {@link #MISS}. Returns {@link #MISS} without looking when the call
-     * needs the slow path: caching off, no backend yet, or some thread intercepting or running a cached body (which
-     * may need this hit's dependencies).
+     * Returns what the caller gets for {@code key} when it is cached, or {@link #MISS}. Returns {@link #MISS}
+     * without looking when the call needs the slow path: caching off, no backend yet, or some thread intercepting or
+     * running a cached body (which may need this hit's dependencies).
      */
     public Object lookup(MethodKey key) {
         if (CachingRuntime.attention != 0) {
@@ -199,17 +202,22 @@ public final class CachedMethod {
             return MISS;
         }
         statistics.hits.increment();
-        return item.value();
+        ResultShape s = shape;
+        return s == null ? item.value() : s.toCaller(item.value());
     }
 
     // ---- the slow path ------------------------------------------------------------------------------------------
 
-    /** Decides what a call that the hit path did not answer does; see {@link Load}. */
-    public Load load(MethodKey key) {
+    /**
+     * Decides what a call that the hit path did not answer does; see {@link Load}. {@code target} and {@code args}
+     * are the call's (the target is {@code null} for a static method); auto-reload remembers them to call the method
+     * again later.
+     */
+    public Load load(MethodKey key, Object target, Object[] args) {
         ThreadState thread = ThreadState.get();
         Interception interception = thread.interception();
         if (interception != null) {
-            return intercept(thread, interception, key);
+            return intercept(thread, interception, key, target, args);
         }
         MethodSettings s = settings;
         if (!CachingRuntime.enabled || !s.enabled) {
@@ -222,13 +230,22 @@ public final class CachedMethod {
             if (item != null) {
                 statistics.hits.increment();
                 propagate(thread, key, item.dependencies());
-                return Load.result(item.value());
+                return Load.result(toCaller(item.value()));
             }
-            Flight mine = new Flight();
+            if (s.autoReload) {
+                Reloader.Remembered last = reloader().lastValue(key);
+                if (last != null) {
+                    statistics.staleServed.increment();
+                    reloader().reloadInBackground(key, last);
+                    propagate(thread, key, last.dependencies);
+                    return Load.result(toCaller(last.stored));
+                }
+            }
+            Flight mine = new Flight(shape != null && shape.isAsync());
             Flight other = inFlight.putIfAbsent(key, mine);
             if (other == null) {
                 statistics.misses.increment();
-                return startLoad(thread, backend, key, mine, null);
+                return startLoad(thread, backend, key, mine, null, target, args);
             }
             if (other.owner == Thread.currentThread()) {
                 // the body calls itself with the same arguments: waiting for ourselves would never end
@@ -236,10 +253,13 @@ public final class CachedMethod {
                 return Load.runUncached();
             }
             statistics.waits.increment();
+            if (other.shared != null) {
+                return Load.result(((ResultShape.Future) shape).share(other.shared));
+            }
             switch (other.await(s.loadWaitTimeoutNanos)) {
                 case VALUE:
                     propagate(thread, key, other.dependencies());
-                    return Load.result(other.value());
+                    return Load.result(toCaller(other.value()));
                 case FAILED:
                     return Load.failed(other.failure());
                 case STALE:
@@ -260,7 +280,7 @@ public final class CachedMethod {
     }
 
     private Load startLoad(ThreadState thread, CachingBackend backend, MethodKey key, Flight flight,
-                           Interception paused) {
+                           Interception paused, Object target, Object[] args) {
         LoadToken token;
         try {
             token = backend.beginLoad(key);
@@ -277,19 +297,45 @@ public final class CachedMethod {
             statistics.uncached.increment();
             return Load.runUncached();
         }
-        return Load.owner(this, key, backend, token, flight, thread, paused);
+        return Load.owner(this, key, backend, token, flight, thread, paused, target, args);
     }
 
-    private Load intercept(ThreadState thread, Interception interception, MethodKey key) {
+    private Load intercept(ThreadState thread, Interception interception, MethodKey key, Object target,
+                           Object[] args) {
         interception.record(key);
         if (interception.kind() == Interception.Kind.INVALIDATE) {
+            statistics.invalidations.increment();
             CachingRuntime.backend().invalidate(key.canonical());
             return Load.result(zeroValue);
         }
         // REFRESH: run the body as the owner of a load that replaces whatever is stored; its own cached calls are
         // not intercepted.
         Interception paused = thread.pauseInterception();
-        return startLoad(thread, CachingRuntime.backend(), key, null, paused);
+        return startLoad(thread, CachingRuntime.backend(), key, null, paused, target, args);
+    }
+
+    Object toCaller(Object stored) {
+        ResultShape s = shape;
+        return s == null ? stored : s.toCaller(stored);
+    }
+
+    Object toStored(Object returned) throws Exception {
+        ResultShape s = shape;
+        return s == null ? returned : s.toStored(returned);
+    }
+
+    /** The auto-reload state, created on first need (a profile may turn auto-reload on at run time). */
+    Reloader reloader() {
+        Reloader r = reloader;
+        if (r == null) {
+            synchronized (this) {
+                r = reloader;
+                if (r == null) {
+                    reloader = r = new Reloader(this);
+                }
+            }
+        }
+        return r;
     }
 
     /** Passes a call's key and dependencies up to the enclosing cached call running on this thread, if any. */

@@ -4,7 +4,11 @@ import dev.weft.caching.internal.ProfileListeners;
 import org.aspectj.lang.JoinPoint;
 import org.aspectj.lang.reflect.MethodSignature;
 
+import dev.weft.caching.CachingStatistics;
+
 import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,5 +66,19 @@ public final class CachedMethods {
     /** Every cached method used so far. */
     public static Collection<CachedMethod> all() {
         return Collections.unmodifiableCollection(BY_METHOD.values());
+    }
+
+    /** A snapshot of every method's counters, summed per profile and in total. */
+    public static CachingStatistics statistics() {
+        Map<String, CachingStatistics.Counters> methods = new TreeMap<>();
+        Map<String, CachingStatistics.Counters> profiles = new TreeMap<>();
+        CachingStatistics.Counters total = CachingStatistics.Counters.zero();
+        for (CachedMethod m : BY_METHOD.values()) {
+            CachingStatistics.Counters c = m.statistics().snapshot();
+            methods.put(m.display(), c);
+            profiles.merge(m.settings().profile(), c, CachingStatistics.Counters::plus);
+            total = total.plus(c);
+        }
+        return new CachingStatistics(methods, profiles, total);
     }
 }

@@ -180,6 +180,7 @@ public final class InvalidatingMethod {
                 cachedArgs[p] = s >= 0 ? args[s] : null;
             }
             MethodKey key = t.method.keys().keyOf(t.instanceKey ? target : null, cachedArgs);
+            t.method.statistics().invalidated();
             backend.invalidate(key.canonical());
         }
         for (DependencyTemplate d : dependencies) {

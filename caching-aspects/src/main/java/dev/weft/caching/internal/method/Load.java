@@ -11,15 +11,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 
 /**
- * What a cached call does after a miss on the hit path: take a result (a hit found on the slow path, another thread's
- * load, an intercepted call), rethrow another thread's failure, or run the body, as the owner of a load that will be
- * stored, or uncached.
+ * What a cached call does after a miss on the hit path: take a result (a hit found on the slow path, another
+ * thread's load, an intercepted call), rethrow another thread's failure, or run the body, as the owner of a load
+ * that will be stored, or uncached.
  *
  * <p>The woven advice uses it as: {@code if (!load.mustRun()) return load.result();} then runs the body and calls
  * {@link #complete(Object)} with its result or {@link #fail(Throwable)} with its exception. Confined to the calling
- * thread.
+ * thread, except for the completion of an asynchronous result, which runs where that result completes.
  */
 public final class Load {
 
@@ -44,6 +45,8 @@ public final class Load {
     private LoadContext context;
     private ThreadState thread;
     private Interception pausedInterception;
+    private Object target;
+    private Object[] args;
     private long startNanos;
 
     private Load(int kind, Object result) {
@@ -64,7 +67,7 @@ public final class Load {
     }
 
     static Load owner(CachedMethod method, MethodKey key, CachingBackend backend, LoadToken token, Flight flight,
-                      ThreadState thread, Interception pausedInterception) {
+                      ThreadState thread, Interception pausedInterception, Object target, Object[] args) {
         Load l = new Load(OWNER, null);
         l.method = method;
         l.key = key;
@@ -73,6 +76,8 @@ public final class Load {
         l.flight = flight;
         l.thread = thread;
         l.pausedInterception = pausedInterception;
+        l.target = target;
+        l.args = args;
         l.context = new LoadContext(thread.context(), key);
         thread.push(l.context);
         l.startNanos = System.nanoTime();
@@ -100,31 +105,87 @@ public final class Load {
         thread.pop(context);
         restoreInterception();
         Set<String> dependencies = method.dependenciesOf(key, context.collected());
-        boolean stored = false;
+        CachedMethod.propagate(thread, key, dependencies);
+        ResultShape shape = method.shape;
+        if (shape != null && shape.isAsync()) {
+            return completeAsync((ResultShape.Future) shape, (CompletionStage<?>) returned, dependencies);
+        }
+        Object stored;
+        try {
+            stored = method.toStored(returned);
+        } catch (Exception e) {
+            // the adapter could not materialize the result: the caller gets the failure, nothing is stored
+            recordFailure(e);
+            throw Load.<RuntimeException>sneakyThrow(e);
+        }
+        boolean ok = store(stored, dependencies);
+        if (flight != null) {
+            flight.complete(ok, stored, dependencies);
+        }
+        return method.toCaller(stored);
+    }
+
+    private Object completeAsync(ResultShape.Future shape, CompletionStage<?> stage, Set<String> dependencies) {
+        if (stage == null) {
+            // nothing to wait for and nothing to store; joiners see a null result
+            abandon();
+            if (flight != null) {
+                flight.shared.complete(null);
+            }
+            return null;
+        }
+        stage.whenComplete((value, failure) -> {
+            if (failure != null) {
+                abandon();
+                method.statistics.loadFailures.increment();
+                if (flight != null) {
+                    flight.shared.completeExceptionally(failure);
+                }
+            } else {
+                store(value, dependencies);
+                if (flight != null) {
+                    flight.shared.complete(value);
+                }
+            }
+        });
+        // every caller, the owner included, gets its own dependent: one caller's cancel cannot fail the others
+        return flight != null ? shape.share(flight.shared) : stage;
+    }
+
+    private boolean store(Object stored, Set<String> dependencies) {
+        boolean ok = false;
         try {
             if (flight != null) {
-                // Close the flight to new waiters before storing: one that joined after the store could have
+                // Close the flight to new joiners before storing: one that joined after the store could have
                 // started after an invalidation that removed it, and must not get this value.
                 method.inFlight.remove(key, flight);
             }
-            CacheItem item = CacheItem.of(returned, method.settings.absoluteExpiration,
-                    method.settings.slidingExpiration, dependencies);
-            stored = backend.set(token, item);
-            if (!stored) {
+            MethodSettings s = method.settings;
+            ok = backend.set(token, CacheItem.of(stored, s.absoluteExpiration, s.slidingExpiration, dependencies));
+            if (!ok) {
                 method.statistics.staleWriteBacksPrevented.increment();
                 LOG.debug("Not storing {}: it was invalidated while it was loaded", key);
+            } else if (s.autoReload) {
+                method.reloader().remember(key, stored, dependencies, target, args);
             }
         } catch (RuntimeException e) {
             LOG.warn("Could not store {} in the caching backend; returning the value uncached", key, e);
         } finally {
-            if (flight != null) {
-                flight.complete(stored, returned, dependencies);
-            }
             method.statistics.loads.increment();
             method.statistics.loadNanos.add(System.nanoTime() - startNanos);
         }
-        CachedMethod.propagate(thread, key, dependencies);
-        return returned;
+        return ok;
+    }
+
+    private void abandon() {
+        try {
+            if (flight != null) {
+                method.inFlight.remove(key, flight);
+            }
+            backend.abandon(token);
+        } catch (RuntimeException e) {
+            LOG.warn("Caching backend failed to abandon the load of {}", key, e);
+        }
     }
 
     /**
@@ -133,27 +194,19 @@ public final class Load {
      */
     public RuntimeException fail(Throwable t) {
         if (kind == OWNER) {
+            thread.pop(context);
+            restoreInterception();
             recordFailure(t);
         }
         throw Load.<RuntimeException>sneakyThrow(t);
     }
 
     private void recordFailure(Throwable t) {
-        thread.pop(context);
-        restoreInterception();
-        try {
-            if (flight != null) {
-                method.inFlight.remove(key, flight);
-            }
-            backend.abandon(token);
-        } catch (RuntimeException e) {
-            LOG.warn("Caching backend failed to abandon the load of {}", key, e);
-        } finally {
-            if (flight != null) {
-                flight.fail(t);
-            }
-            method.statistics.loadFailures.increment();
+        abandon();
+        if (flight != null) {
+            flight.fail(t);
         }
+        method.statistics.loadFailures.increment();
     }
 
     private void restoreInterception() {

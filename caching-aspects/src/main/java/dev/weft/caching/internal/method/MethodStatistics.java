@@ -1,5 +1,7 @@
 package dev.weft.caching.internal.method;
 
+import dev.weft.caching.CachingStatistics;
+
 import java.util.concurrent.atomic.LongAdder;
 
 /** Counters of one cached method. Thread-safe; increments are cheap and uncontended per thread. */
@@ -14,6 +16,8 @@ public final class MethodStatistics {
     final LongAdder waitTimeouts = new LongAdder();
     final LongAdder staleWriteBacksPrevented = new LongAdder();
     final LongAdder uncached = new LongAdder();
+    final LongAdder staleServed = new LongAdder();
+    final LongAdder invalidations = new LongAdder();
 
     public long hits() {
         return hits.sum();
@@ -49,5 +53,25 @@ public final class MethodStatistics {
 
     public long uncachedCalls() {
         return uncached.sum();
+    }
+
+    public long staleServed() {
+        return staleServed.sum();
+    }
+
+    public long invalidations() {
+        return invalidations.sum();
+    }
+
+    /** Counts an invalidation of one of this method's keys issued in this instance. */
+    public void invalidated() {
+        invalidations.increment();
+    }
+
+    /** A snapshot of these counters. */
+    public CachingStatistics.Counters snapshot() {
+        return new CachingStatistics.Counters(hits.sum(), misses.sum(), loads.sum(), loadFailures.sum(),
+                loadNanos.sum(), waits.sum(), waitTimeouts.sum(), staleWriteBacksPrevented.sum(), uncached.sum(),
+                staleServed.sum(), invalidations.sum());
     }
 }
