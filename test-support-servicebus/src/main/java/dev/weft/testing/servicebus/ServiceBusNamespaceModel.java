@@ -118,7 +118,11 @@ public final class ServiceBusNamespaceModel {
 
     // ---------------------------------------------------------------- subscriptions
 
-    /** Creates a subscription with default properties; see {@link #createSubscription(String, SubscriptionProperties)}. */
+    /**
+     * Creates a subscription with the service's default properties.
+     *
+     * @see #createSubscription(String, SubscriptionProperties)
+     */
     public boolean createSubscription(String topic, String name) {
         return createSubscription(topic, SubscriptionProperties.named(name));
     }

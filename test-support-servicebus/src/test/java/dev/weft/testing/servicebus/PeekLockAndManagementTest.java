@@ -40,7 +40,8 @@ class PeekLockAndManagementTest extends EndpointTestSupport {
         assertThat(peeked.getBody().toString()).isEqualTo("waiting");
         assertThat(peeked.getSequenceNumber()).isEqualTo(1);
         assertThat(endpoint.availableCount(TOPIC, "web-1")).isEqualTo(1);
-        assertThat(endpoint.nodeRequests()).contains(TOPIC + "/subscriptions/web-1/$management com.microsoft:peek-message");
+        assertThat(endpoint.nodeRequests())
+            .contains(TOPIC + "/subscriptions/web-1/$management com.microsoft:peek-message");
     }
 
     @Test
@@ -61,7 +62,8 @@ class PeekLockAndManagementTest extends EndpointTestSupport {
         OffsetDateTime renewed = receiver.renewMessageLock(message);
 
         assertThat(renewed).isAfterOrEqualTo(before);
-        assertThat(endpoint.nodeRequests()).contains(TOPIC + "/subscriptions/web-1/$management com.microsoft:renew-lock");
+        assertThat(endpoint.nodeRequests())
+            .contains(TOPIC + "/subscriptions/web-1/$management com.microsoft:renew-lock");
     }
 
     @Test
@@ -91,7 +93,8 @@ class PeekLockAndManagementTest extends EndpointTestSupport {
         ServiceBusReceiverClient receiver = receiver("web-1", ServiceBusReceiveMode.PEEK_LOCK);
 
         ServiceBusReceivedMessage message = receiver.receiveMessages(1, WAIT).stream().findFirst().orElseThrow();
-        await().atMost(WAIT).until(() -> endpoint.nodeRequests().stream().filter(r -> r.endsWith("renew-lock")).count() >= 2);
+        await().atMost(WAIT).until(() -> endpoint.nodeRequests().stream()
+            .filter(r -> r.endsWith("renew-lock")).count() >= 2);
         receiver.complete(message);
 
         assertThat(endpoint.lockedCount(TOPIC, "web-1")).isZero();

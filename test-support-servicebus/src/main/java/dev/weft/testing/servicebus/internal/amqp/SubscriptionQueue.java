@@ -88,7 +88,10 @@ final class SubscriptionQueue {
         dispatch();
     }
 
-    /** Forgets a receiver link. Its locks stay until they expire or are settled through $management, as in the service. */
+    /**
+     * Forgets a receiver link. Its locks stay until they expire or are settled through $management, as in the
+     * service.
+     */
     void removeConsumer(ProtonSender sender) {
         if (consumers.remove(sender)) {
             statistics.receiverDetached(key);

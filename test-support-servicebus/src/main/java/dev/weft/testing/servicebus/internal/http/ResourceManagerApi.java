@@ -5,7 +5,6 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +33,8 @@ import dev.weft.testing.servicebus.TopicProperties;
 public final class ResourceManagerApi {
 
     private static final Pattern PATH = Pattern.compile("(?i)^/subscriptions/([^/]+)/resourceGroups/([^/]+)"
-        + "/providers/Microsoft\\.ServiceBus/namespaces/([^/]+)(?:/topics/([^/]+)(?:/(subscriptions)(?:/([^/]+))?)?)?/?$");
+        + "/providers/Microsoft\\.ServiceBus/namespaces/([^/]+)"
+        + "(?:/topics/([^/]+)(?:/(subscriptions)(?:/([^/]+))?)?)?/?$");
     private static final String JSON = "application/json; charset=utf-8";
 
     private final ServiceBusNamespaceModel model;
