@@ -116,27 +116,28 @@ public final class MemoryCachingBackend implements CachingBackend {
             }
             Entry entry = new Entry(item);
             ItemKey[] collided = new ItemKey[1];
-            map.compute(key, (k, old) -> {
-                collided[0] = index.index(k, old == null ? Set.of() : old.item().dependencies(), dependencies);
+            Entry stored = map.compute(key, (k, old) -> {
+                Set<String> oldDependencies = old == null ? Set.of() : old.item().dependencies();
+                // Index first, then look at the log, both under this key's lock. An invalidation records itself
+                // before it looks at the index: either it sees this entry in the index and removes it (waiting for
+                // this lock), or this check sees its record and the entry is never visible to anyone.
+                collided[0] = index.index(k, oldDependencies, dependencies);
+                VarHandle.fullFence();
+                if (log.isStale(token, canonical, dependencies)) {
+                    if (old == null) {
+                        index.unindex(k, dependencies);
+                    } else {
+                        index.index(k, dependencies, oldDependencies);
+                    }
+                    collided[0] = null;
+                    return old;
+                }
                 return entry;
             });
             if (collided[0] != null) {
                 remove(collided[0]);
             }
-            // An invalidation that ran after the check above either saw the entry in the index (and removed it) or
-            // recorded itself before scanning; the fence orders our store before reading the log again.
-            VarHandle.fullFence();
-            if (log.current() != token.start() && log.isStale(token, canonical, dependencies)) {
-                map.computeIfPresent(key, (k, current) -> {
-                    if (current != entry) {
-                        return current;
-                    }
-                    index.unindex(k, dependencies);
-                    return null;
-                });
-                return false;
-            }
-            return true;
+            return stored == entry;
         } finally {
             log.end(token);
         }
@@ -158,6 +159,7 @@ public final class MemoryCachingBackend implements CachingBackend {
     public void invalidate(String key) {
         Objects.requireNonNull(key, "key");
         log.recordKey(key);
+        VarHandle.fullFence();
         ItemKey k = index.keyOf(key);
         if (k != null) {
             remove(k);
@@ -169,6 +171,7 @@ public final class MemoryCachingBackend implements CachingBackend {
     public void invalidateDependency(String dependency) {
         Objects.requireNonNull(dependency, "dependency");
         log.recordDependency(dependency);
+        VarHandle.fullFence();
         removeDependents(dependency);
     }
 
@@ -179,8 +182,13 @@ public final class MemoryCachingBackend implements CachingBackend {
     }
 
     private void remove(ItemKey key) {
-        map.computeIfPresent(key, (k, e) -> {
-            index.unindex(k, e.item().dependencies());
+        // compute, not computeIfPresent: Caffeine's computeIfPresent returns at once, without the key's lock, when
+        // it sees no entry, and a store that is inside its compute for this key has no entry yet. compute always
+        // takes the lock, so it waits for that store and removes what it stored.
+        map.compute(key, (k, e) -> {
+            if (e != null) {
+                index.unindex(k, e.item().dependencies());
+            }
             return null;
         });
     }
@@ -188,6 +196,7 @@ public final class MemoryCachingBackend implements CachingBackend {
     @Override
     public void clear() {
         log.recordClear();
+        VarHandle.fullFence();
         // one by one, so that each removal updates the index atomically with it (a blanket index reset could erase
         // the entry of a load that began after the clear)
         List<ItemKey> keys = new ArrayList<>(map.keySet());

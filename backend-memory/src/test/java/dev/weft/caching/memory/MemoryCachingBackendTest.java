@@ -1,0 +1,175 @@
+package dev.weft.caching.memory;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.weft.caching.backend.CacheItem;
+import dev.weft.caching.backend.ItemKey;
+import dev.weft.caching.backend.LoadToken;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The backend contract, driven directly: storage, expiration, the dependency index, and no stale write-back. */
+class MemoryCachingBackendTest {
+
+    private final AtomicLong now = new AtomicLong(1_000);
+    private final Ticker ticker = now::get;
+    private final MemoryCachingBackend backend =
+            MemoryCachingBackend.builder().ticker(ticker).executor(Runnable::run).build();
+
+    @AfterEach
+    void close() {
+        backend.close();
+    }
+
+    private static ItemKey key(String k) {
+        return ItemKey.of(k);
+    }
+
+    private boolean store(String key, Object value, String... dependencies) {
+        LoadToken t = backend.beginLoad(key(key));
+        return backend.set(t, CacheItem.of(value, null, null, List.of(dependencies)));
+    }
+
+    private Object value(String key) {
+        CacheItem item = backend.get(key(key));
+        return item == null ? "<absent>" : item.value();
+    }
+
+    @Test
+    void storesAndReturnsItemsIncludingNull() {
+        assertThat(store("a", "A")).isTrue();
+        assertThat(store("n", null)).isTrue();
+        assertThat(value("a")).isEqualTo("A");
+        assertThat(backend.get(key("n"))).isNotNull();
+        assertThat(backend.get(key("n")).value()).isNull();
+        assertThat(value("missing")).isEqualTo("<absent>");
+    }
+
+    @Test
+    void invalidatingAKeyRemovesItAndTheItemsThatDependOnIt() {
+        store("inner", 1);
+        store("outer", 2, "inner");
+        store("other", 3);
+        backend.invalidate("inner");
+        assertThat(value("inner")).isEqualTo("<absent>");
+        assertThat(value("outer")).isEqualTo("<absent>");
+        assertThat(value("other")).isEqualTo(3);
+    }
+
+    @Test
+    void invalidatingADependencyRemovesEveryItemCarryingIt() {
+        store("p7", 1, "product:7");
+        store("page", 2, "product:7", "product:8");
+        store("p8", 3, "product:8");
+        backend.invalidateDependency("product:7");
+        assertThat(value("p7")).isEqualTo("<absent>");
+        assertThat(value("page")).isEqualTo("<absent>");
+        assertThat(value("p8")).isEqualTo(3);
+    }
+
+    @Test
+    void replacingAnItemDropsTheDependenciesItNoLongerHas() {
+        store("a", 1, "d1");
+        store("a", 2, "d2");
+        backend.invalidateDependency("d1");
+        assertThat(value("a")).isEqualTo(2);
+        backend.invalidateDependency("d2");
+        assertThat(value("a")).isEqualTo("<absent>");
+    }
+
+    @Test
+    void aLoadInvalidatedByKeyWhileInFlightIsNotStored() {
+        LoadToken t = backend.beginLoad(key("a"));
+        backend.invalidate("a");
+        assertThat(backend.set(t, CacheItem.of("stale"))).isFalse();
+        assertThat(value("a")).isEqualTo("<absent>");
+    }
+
+    @Test
+    void aLoadWhoseDependencyWasInvalidatedWhileInFlightIsNotStored() {
+        LoadToken t = backend.beginLoad(key("a"));
+        backend.invalidateDependency("product:1");
+        assertThat(backend.set(t, CacheItem.of("stale", null, null, List.of("product:1")))).isFalse();
+        assertThat(value("a")).isEqualTo("<absent>");
+    }
+
+    @Test
+    void aLoadInFlightDuringAClearIsNotStored() {
+        LoadToken t = backend.beginLoad(key("a"));
+        backend.clear();
+        assertThat(backend.set(t, CacheItem.of("stale"))).isFalse();
+    }
+
+    @Test
+    void invalidationsOfOtherKeysDoNotRefuseALoad() {
+        LoadToken t = backend.beginLoad(key("a"));
+        backend.invalidate("b");
+        backend.invalidateDependency("unrelated");
+        assertThat(backend.set(t, CacheItem.of("fresh", null, null, List.of("related")))).isTrue();
+        assertThat(value("a")).isEqualTo("fresh");
+    }
+
+    @Test
+    void aLoadThatBeganAfterTheInvalidationIsStored() {
+        backend.invalidate("a");
+        LoadToken t = backend.beginLoad(key("a"));
+        assertThat(backend.set(t, CacheItem.of("fresh"))).isTrue();
+    }
+
+    @Test
+    void aTokenCanEndOnlyOnceAndOnlyHere() {
+        LoadToken t = backend.beginLoad(key("a"));
+        backend.abandon(t);
+        assertThatThrownBy(() -> backend.set(() -> key("x"), CacheItem.of(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void absoluteExpirationFollowsTheTicker() {
+        LoadToken t = backend.beginLoad(key("a"));
+        backend.set(t, CacheItem.of("A", Duration.ofSeconds(10), null, Set.of()));
+        now.addAndGet(Duration.ofSeconds(9).toNanos());
+        assertThat(value("a")).isEqualTo("A");
+        now.addAndGet(Duration.ofSeconds(2).toNanos());
+        assertThat(value("a")).isEqualTo("<absent>");
+    }
+
+    @Test
+    void evictedItemsLeaveTheDependencyIndex() {
+        MemoryCachingBackend small = MemoryCachingBackend.builder().maximumSize(10).executor(Runnable::run).build();
+        try {
+            for (int i = 0; i < 1000; i++) {
+                LoadToken t = small.beginLoad(key("k" + i));
+                small.set(t, CacheItem.of(i, null, null, List.of("dep" + i, "shared")));
+            }
+            small.cleanUp();
+            assertThat(small.estimatedSize()).isLessThanOrEqualTo(10);
+            small.invalidateDependency("shared");
+            small.cleanUp();
+            assertThat(small.estimatedSize()).isZero();
+        } finally {
+            small.close();
+        }
+    }
+
+    @Test
+    void aClosedBackendStoresNothing() {
+        backend.close();
+        assertThat(store("a", 1)).isFalse();
+    }
+
+    @Test
+    void builderRejectsBadValuesNamingThem() {
+        assertThatThrownBy(() -> MemoryCachingBackend.builder().maximumSize(-5))
+                .hasMessageContaining("maximumSize").hasMessageContaining("-5");
+        assertThatThrownBy(() -> MemoryCachingBackend.builder().maximumSize(10).maximumWeight(10, (k, v) -> 1))
+                .isInstanceOf(IllegalStateException.class);
+    }
+}
