@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
+import javax.net.ssl.SSLContext;
+
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
@@ -26,10 +28,13 @@ import org.apache.qpid.proton.message.Message;
 import dev.weft.testing.servicebus.internal.amqp.Broker;
 import dev.weft.testing.servicebus.internal.amqp.EndpointStatistics;
 import dev.weft.testing.servicebus.internal.amqp.SubscriptionKey;
+import dev.weft.testing.servicebus.internal.TestTlsIdentity;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.FileSystemOptions;
+import io.vertx.core.net.PfxOptions;
 import io.vertx.proton.ProtonServer;
 import io.vertx.proton.ProtonServerOptions;
 
@@ -66,6 +71,7 @@ public final class ServiceBusTestEndpoint implements AutoCloseable {
     private final Broker broker;
     private final EndpointStatistics statistics;
     private final int port;
+    private final boolean tls;
     private volatile boolean closed;
 
     private ServiceBusTestEndpoint(Builder builder) {
@@ -86,9 +92,14 @@ public final class ServiceBusTestEndpoint implements AutoCloseable {
             this.statistics = new EndpointStatistics();
             this.broker = new Broker(vertx, context, model, statistics, builder.clock, builder.maxMessageSize,
                 builder.jwtRights);
-            this.server = ProtonServer.create(vertx, new ProtonServerOptions()
-                .setHost("127.0.0.1")
-                .setPort(builder.port));
+            ProtonServerOptions options = new ProtonServerOptions().setHost("127.0.0.1").setPort(builder.port);
+            if (builder.tls) {
+                options.setSsl(true).setKeyCertOptions(new PfxOptions()
+                    .setValue(Buffer.buffer(TestTlsIdentity.pkcs12()))
+                    .setPassword(TestTlsIdentity.password()));
+            }
+            this.tls = builder.tls;
+            this.server = ProtonServer.create(vertx, options);
             server.connectHandler(broker::accept);
             CompletableFuture<Integer> listening = new CompletableFuture<>();
             context.runOnContext(ignored -> server.listen(result -> {
@@ -131,6 +142,30 @@ public final class ServiceBusTestEndpoint implements AutoCloseable {
         return HOST;
     }
 
+    /** Whether the endpoint speaks AMQP over TLS (see {@link Builder#tls(boolean)}). */
+    public boolean isTls() {
+        return tls;
+    }
+
+    /**
+     * The address to give {@code ServiceBusClientBuilder.customEndpointAddress(...)} when connecting with
+     * {@code credential(fullyQualifiedNamespace(), tokenCredential)}: that path always uses TLS, so it needs a
+     * {@linkplain Builder#tls(boolean) TLS endpoint} and a JVM default {@code SSLContext} that trusts it
+     * ({@link #trustingSslContext()}).
+     */
+    public String customEndpointAddress() {
+        return "https://" + HOST + ":" + port;
+    }
+
+    /**
+     * A client TLS context that trusts the test certificate of TLS endpoints (self-signed, for {@code localhost}).
+     * The SDK verifies peers with the JVM's default context, so a test sets this one with
+     * {@code SSLContext.setDefault(...)} and restores the previous one afterwards.
+     */
+    public static SSLContext trustingSslContext() {
+        return TestTlsIdentity.trustingClientContext();
+    }
+
     /** A connection string for the model's first policy, without EntityPath. */
     public String connectionString() {
         return connectionString(defaultKey(), null);
@@ -148,8 +183,9 @@ public final class ServiceBusTestEndpoint implements AutoCloseable {
      * @param entityPath appended as {@code ;EntityPath=...} unless {@code null}
      */
     public String connectionString(SharedAccessKey key, String entityPath) {
+        // The emulator flag is what makes the SDK speak plain AMQP; without it the SDK uses TLS on the same port.
         String value = "Endpoint=sb://" + HOST + ":" + port + ";SharedAccessKeyName=" + key.name()
-            + ";SharedAccessKey=" + key.key() + ";UseDevelopmentEmulator=true";
+            + ";SharedAccessKey=" + key.key() + (tls ? "" : ";UseDevelopmentEmulator=true");
         return entityPath == null ? value : value + ";EntityPath=" + entityPath;
     }
 
@@ -356,7 +392,7 @@ public final class ServiceBusTestEndpoint implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "ServiceBusTestEndpoint[127.0.0.1:" + port + "]";
+        return "ServiceBusTestEndpoint[" + (tls ? "amqps" : "amqp") + "://127.0.0.1:" + port + "]";
     }
 
     private <T> T call(java.util.function.Supplier<T> work, String what) {
@@ -400,8 +436,20 @@ public final class ServiceBusTestEndpoint implements AutoCloseable {
         private long maxMessageSize = STANDARD_MAX_MESSAGE_SIZE;
         private Set<AccessRight> jwtRights = EnumSet.allOf(AccessRight.class);
         private Clock clock = Clock.systemUTC();
+        private boolean tls;
 
         private Builder() {
+        }
+
+        /**
+         * Speak AMQP over TLS with a self-signed certificate for {@code localhost} (default: plain AMQP). Needed
+         * only for the SDK's {@code TokenCredential} path, which always uses TLS; connection strings of a TLS
+         * endpoint leave out {@code UseDevelopmentEmulator}, so the SDK uses TLS with them too. Clients must trust
+         * {@link ServiceBusTestEndpoint#trustingSslContext()}.
+         */
+        public Builder tls(boolean value) {
+            this.tls = value;
+            return this;
         }
 
         /** Serve this namespace (default: a new one). A model with no policy gets a RootManageSharedAccessKey. */
