@@ -88,6 +88,7 @@ public final class ServiceBusNamespaceModel {
         }
     }
 
+    /** The topic with this name, if it exists. */
     public Optional<TopicProperties> topic(String name) {
         synchronized (lock) {
             TopicEntry entry = topics.get(normalize(name));
@@ -95,6 +96,7 @@ public final class ServiceBusNamespaceModel {
         }
     }
 
+    /** All topics, in creation order. */
     public List<TopicProperties> topics() {
         synchronized (lock) {
             return topics.values().stream().map(TopicEntry::properties).toList();
@@ -155,6 +157,7 @@ public final class ServiceBusNamespaceModel {
         }
     }
 
+    /** The subscription with this name on this topic, if both exist. */
     public Optional<SubscriptionProperties> subscription(String topic, String name) {
         synchronized (lock) {
             TopicEntry entry = topics.get(normalize(topic));
@@ -199,6 +202,7 @@ public final class ServiceBusNamespaceModel {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    /** Unregisters a listener; no effect if it was not registered. */
     public void removeListener(NamespaceListener listener) {
         listeners.remove(listener);
     }

@@ -122,6 +122,7 @@ public final class ServiceBusTestEndpoint implements AutoCloseable {
         return builder().start();
     }
 
+    /** Starts configuring an endpoint. */
     public static Builder builder() {
         return new Builder();
     }
@@ -133,6 +134,7 @@ public final class ServiceBusTestEndpoint implements AutoCloseable {
         return model;
     }
 
+    /** The port the endpoint listens on, on 127.0.0.1. */
     public int port() {
         return port;
     }
@@ -315,6 +317,7 @@ public final class ServiceBusTestEndpoint implements AutoCloseable {
         return statistics.connectionsAccepted();
     }
 
+    /** Client connections open now. */
     public long openConnections() {
         return statistics.openConnections();
     }

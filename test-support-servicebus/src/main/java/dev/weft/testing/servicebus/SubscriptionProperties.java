@@ -61,6 +61,7 @@ public final class SubscriptionProperties {
             .userMetadata(userMetadata);
     }
 
+    /** The subscription's name, as given at creation. */
     public String name() {
         return name;
     }
@@ -127,26 +128,31 @@ public final class SubscriptionProperties {
             this.name = Objects.requireNonNull(name, "name");
         }
 
+        /** See {@link SubscriptionProperties#lockDuration()}. */
         public Builder lockDuration(Duration value) {
             this.lockDuration = Objects.requireNonNull(value, "lockDuration");
             return this;
         }
 
+        /** See {@link SubscriptionProperties#defaultMessageTimeToLive()}. */
         public Builder defaultMessageTimeToLive(Duration value) {
             this.defaultMessageTimeToLive = Objects.requireNonNull(value, "defaultMessageTimeToLive");
             return this;
         }
 
+        /** See {@link SubscriptionProperties#autoDeleteOnIdle()}. */
         public Builder autoDeleteOnIdle(Duration value) {
             this.autoDeleteOnIdle = Objects.requireNonNull(value, "autoDeleteOnIdle");
             return this;
         }
 
+        /** See {@link SubscriptionProperties#maxDeliveryCount()}. */
         public Builder maxDeliveryCount(int value) {
             this.maxDeliveryCount = value;
             return this;
         }
 
+        /** See {@link SubscriptionProperties#userMetadata()}. */
         public Builder userMetadata(String value) {
             this.userMetadata = value;
             return this;

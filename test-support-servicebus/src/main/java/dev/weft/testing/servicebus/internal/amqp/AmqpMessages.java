@@ -24,7 +24,6 @@ final class AmqpMessages {
 
     static final Symbol NOT_FOUND = Symbol.valueOf("amqp:not-found");
     static final Symbol UNAUTHORIZED = Symbol.valueOf("amqp:unauthorized-access");
-    static final Symbol SERVER_BUSY = Symbol.valueOf("com.microsoft:server-busy");
     static final Symbol MESSAGE_LOCK_LOST = Symbol.valueOf("com.microsoft:message-lock-lost");
     static final Symbol NOT_IMPLEMENTED = Symbol.valueOf("amqp:not-implemented");
 

@@ -143,7 +143,14 @@ final class ClientConnection {
                 delivery.disposition(rejected, true);
                 return;
             }
-            broker.publish(topic, message);
+            try {
+                broker.publish(topic, message);
+            } catch (IllegalArgumentException deletedMeanwhile) {
+                Rejected rejected = new Rejected();
+                rejected.setError(Broker.notFound(topic));
+                delivery.disposition(rejected, true);
+                return;
+            }
             delivery.disposition(Accepted.getInstance(), true);
         });
         broker.publisherAttached(topic, link);

@@ -67,10 +67,6 @@ final class SubscriptionQueue {
         this.deliveryPaused = deliveryPaused;
     }
 
-    SubscriptionKey key() {
-        return key;
-    }
-
     /** Adds a message with the given time-to-live (already the shortest of message, topic and subscription). */
     void enqueue(byte[] encoded, Duration timeToLive) {
         Instant now = clock.instant();
