@@ -1,0 +1,108 @@
+package dev.weft.benchmarks.variants;
+
+import dev.weft.benchmarks.ltw.LtwCatalogService;
+import dev.weft.benchmarks.subjects.CatalogService;
+import dev.weft.benchmarks.subjects.CatalogSource;
+import dev.weft.benchmarks.subjects.woven.JcabiCatalogService;
+import dev.weft.benchmarks.subjects.woven.WeftCatalogService;
+import dev.weft.caching.CachingServices;
+import dev.weft.caching.memory.MemoryCachingBackend;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * One benchmark variant, opened by its name: the {@link CatalogService} to call and whatever must be closed after.
+ * Each JMH fork opens one variant in a fresh JVM, so process-wide state (Weft's default backend) is never shared.
+ */
+public final class Subject implements AutoCloseable {
+
+    /** Every variant name, in the order tables show them. */
+    public static final List<String> NAMES = List.of(
+            "direct", "caffeineManual", "weft", "weftLtw", "spring", "springSync", "jcabi");
+
+    private final String name;
+    private final CatalogService service;
+    private final AutoCloseable resources;
+
+    private Subject(String name, CatalogService service, AutoCloseable resources) {
+        this.name = name;
+        this.service = service;
+        this.resources = resources;
+    }
+
+    /** Opens the variant {@code name} over {@code source}. */
+    public static Subject open(String name, CatalogSource source) {
+        switch (name) {
+            case "direct":
+                return new Subject(name, new DirectCatalogService(source), () -> { });
+            case "caffeineManual":
+                return new Subject(name, new CaffeineManualCatalogService(source), () -> { });
+            case "weft":
+                useWeftBackend();
+                return new Subject(name, new WeftCatalogService(source), CachingServices::clear);
+            case "weftLtw":
+                useWeftBackend();
+                return new Subject(name, new LtwCatalogService(source), CachingServices::clear);
+            case "spring":
+                return spring(name, SpringCatalogService.class, SpringCatalogService::new, source);
+            case "springSync":
+                return spring(name, SpringSyncCatalogService.class, SpringSyncCatalogService::new, source);
+            case "jcabi":
+                return new Subject(name, new JcabiCatalogService(source), () -> { });
+            default:
+                throw new IllegalArgumentException("unknown variant '" + name + "'; one of " + NAMES);
+        }
+    }
+
+    private static void useWeftBackend() {
+        CachingServices.setDefaultBackend(MemoryCachingBackend.builder().maximumSize(CacheSpec.MAXIMUM_SIZE).build());
+    }
+
+    private static <T extends CatalogService> Subject spring(String name, Class<T> type,
+                                                             Function<CatalogSource, T> constructor,
+                                                             CatalogSource source) {
+        AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
+        context.register(SpringCaching.class);
+        context.registerBean("catalog", type, () -> constructor.apply(source));
+        context.refresh();
+        CatalogService service = context.getBean("catalog", CatalogService.class);
+        if (!AopUtils.isCglibProxy(service)) {
+            context.close();
+            throw new IllegalStateException(name + ": expected a CGLIB proxy, got " + service.getClass());
+        }
+        return new Subject(name, service, context::close);
+    }
+
+    /** The variant's name. */
+    public String name() {
+        return name;
+    }
+
+    /** Whether calls are cached; only {@code direct} is not. */
+    public boolean caches() {
+        return !name.equals("direct");
+    }
+
+    /** Runs the cache's pending maintenance now, where the variant can (Weft's backend, the reference's cache). */
+    public void runMaintenance() {
+        if (service instanceof CaffeineManualCatalogService) {
+            ((CaffeineManualCatalogService) service).cleanUp();
+        }
+        if (name.startsWith("weft")) {
+            ((MemoryCachingBackend) CachingServices.getDefaultBackend()).cleanUp();
+        }
+    }
+
+    /** The service to call. */
+    public CatalogService service() {
+        return service;
+    }
+
+    @Override
+    public void close() throws Exception {
+        resources.close();
+    }
+}
