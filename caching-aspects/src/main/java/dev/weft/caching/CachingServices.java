@@ -191,6 +191,7 @@ public final class CachingServices {
 
     /** Removes every entry, in every instance through an invalidator. */
     public static void clear() {
+        CachedMethods.forgetRemembered();
         CachingRuntime.backend().clear();
     }
 

@@ -233,7 +233,7 @@ public final class CachedMethod {
                 return Load.result(toCaller(item.value()));
             }
             if (s.autoReload) {
-                Reloader.Remembered last = reloader().lastValue(key);
+                Reloader.Remembered last = reloader().lastValue(backend, key);
                 if (last != null) {
                     statistics.staleServed.increment();
                     reloader().reloadInBackground(key, last);
@@ -247,15 +247,26 @@ public final class CachedMethod {
                 statistics.misses.increment();
                 return startLoad(thread, backend, key, mine, null, target, args);
             }
-            if (other.owner == Thread.currentThread()) {
+            if (other.owner == Thread.currentThread() && other.bodyRunning) {
                 // the body calls itself with the same arguments: waiting for ourselves would never end
                 statistics.uncached.increment();
                 return Load.runUncached();
             }
-            statistics.waits.increment();
             if (other.shared != null) {
+                if (System.nanoTime() - other.startNanos > s.loadWaitTimeoutNanos) {
+                    // a future that never completes must not capture its key forever: after the wait timeout,
+                    // new callers start a load of their own
+                    statistics.waitTimeouts.increment();
+                    if (inFlight.replace(key, other, mine)) {
+                        statistics.misses.increment();
+                        return startLoad(thread, backend, key, mine, null, target, args);
+                    }
+                    continue;
+                }
+                statistics.waits.increment();
                 return Load.result(((ResultShape.Future) shape).share(other.shared));
             }
+            statistics.waits.increment();
             switch (other.await(s.loadWaitTimeoutNanos)) {
                 case VALUE:
                     propagate(thread, key, other.dependencies());
@@ -336,6 +347,14 @@ public final class CachedMethod {
             }
         }
         return r;
+    }
+
+    /** Forgets auto-reload's remembered values. */
+    void forgetRemembered() {
+        Reloader r = reloader;
+        if (r != null) {
+            r.forget();
+        }
     }
 
     /** Passes a call's key and dependencies up to the enclosing cached call running on this thread, if any. */

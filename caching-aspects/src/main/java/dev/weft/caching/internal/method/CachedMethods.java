@@ -63,6 +63,11 @@ public final class CachedMethods {
         return m;
     }
 
+    /** Forgets the values auto-reload remembers, in every method. */
+    public static void forgetRemembered() {
+        BY_METHOD.values().forEach(CachedMethod::forgetRemembered);
+    }
+
     /** Every cached method used so far. */
     public static Collection<CachedMethod> all() {
         return Collections.unmodifiableCollection(BY_METHOD.values());

@@ -22,6 +22,9 @@ final class Flight {
     enum Outcome { VALUE, FAILED, STALE, TIMEOUT }
 
     final Thread owner = Thread.currentThread();
+    final long startNanos = System.nanoTime();
+    /** True while the owner runs the body: a call of the same key on the owner's thread then is recursion. */
+    volatile boolean bodyRunning = true;
     final CompletableFuture<Object> shared;
     private final CountDownLatch done = new CountDownLatch(1);
     private Outcome outcome;

@@ -104,6 +104,9 @@ public final class Load {
         }
         thread.pop(context);
         restoreInterception();
+        if (flight != null) {
+            flight.bodyRunning = false;
+        }
         Set<String> dependencies = method.dependenciesOf(key, context.collected());
         CachedMethod.propagate(thread, key, dependencies);
         ResultShape shape = method.shape;
@@ -166,7 +169,7 @@ public final class Load {
                 method.statistics.staleWriteBacksPrevented.increment();
                 LOG.debug("Not storing {}: it was invalidated while it was loaded", key);
             } else if (s.autoReload) {
-                method.reloader().remember(key, stored, dependencies, target, args);
+                method.reloader().remember(backend, key, stored, dependencies, target, args);
             }
         } catch (RuntimeException e) {
             LOG.warn("Could not store {} in the caching backend; returning the value uncached", key, e);

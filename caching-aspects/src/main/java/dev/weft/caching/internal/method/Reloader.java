@@ -1,5 +1,6 @@
 package dev.weft.caching.internal.method;
 
+import dev.weft.caching.backend.CachingBackend;
 import dev.weft.caching.internal.CachingRuntime;
 import dev.weft.caching.internal.key.MethodKey;
 import dev.weft.caching.internal.load.Interception;
@@ -23,7 +24,8 @@ import java.util.concurrent.RejectedExecutionException;
  * any load, so an invalidation during the reload is not overwritten by it. Callers get the previous value only until
  * a reload is stored.
  *
- * <p>At most {@value #MAX_REMEMBERED} keys are remembered per method; past that, arbitrary ones are forgotten (they
+ * <p>A remembered value is served only by the backend it was stored in, and {@code CachingServices.clear()}
+ * forgets them all. At most {@value #MAX_REMEMBERED} keys are remembered per method; past that, arbitrary ones are forgotten (they
  * then load synchronously, like a method without auto-reload). Thread-safe.
  */
 final class Reloader {
@@ -32,12 +34,14 @@ final class Reloader {
     static final int MAX_REMEMBERED = 10_000;
 
     static final class Remembered {
+        final CachingBackend backend;
         final Object stored;
         final Set<String> dependencies;
         final Object target;
         final Object[] args;
 
-        Remembered(Object stored, Set<String> dependencies, Object target, Object[] args) {
+        Remembered(CachingBackend backend, Object stored, Set<String> dependencies, Object target, Object[] args) {
+            this.backend = backend;
             this.stored = stored;
             this.dependencies = dependencies;
             this.target = target;
@@ -60,7 +64,8 @@ final class Reloader {
         }
     }
 
-    void remember(MethodKey key, Object stored, Set<String> dependencies, Object target, Object[] args) {
+    void remember(CachingBackend backend, MethodKey key, Object stored, Set<String> dependencies, Object target,
+                  Object[] args) {
         if (args == null) {
             return;
         }
@@ -70,11 +75,18 @@ final class Reloader {
                 remembered.remove(it.next());
             }
         }
-        remembered.put(key, new Remembered(stored, dependencies, target, args.clone()));
+        remembered.put(key, new Remembered(backend, stored, dependencies, target, args.clone()));
     }
 
-    Remembered lastValue(MethodKey key) {
-        return remembered.get(key);
+    /** The last value stored for {@code key} in {@code backend}; a value stored in another backend is not served. */
+    Remembered lastValue(CachingBackend backend, MethodKey key) {
+        Remembered r = remembered.get(key);
+        return r != null && r.backend == backend ? r : null;
+    }
+
+    /** Forgets every remembered value: after an explicit clear, nothing old is served. */
+    void forget() {
+        remembered.clear();
     }
 
     /** Starts a background reload of {@code key} unless one is running. */
