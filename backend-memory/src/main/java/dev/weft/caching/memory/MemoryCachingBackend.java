@@ -69,6 +69,7 @@ public final class MemoryCachingBackend implements CachingBackend {
                 .expireAfter(new ItemExpiry())
                 .evictionListener((ItemKey key, Entry entry, RemovalCause cause) -> {
                     if (key != null && entry != null) {
+                        entry.markRemoved();
                         index.unindex(key, entry.item().dependencies());
                     }
                 })
@@ -91,7 +92,7 @@ public final class MemoryCachingBackend implements CachingBackend {
     @Override
     public CacheItem get(ItemKey key) {
         Entry e = cache.getIfPresent(key);
-        return e == null ? null : e.item();
+        return e == null || e.isRemoved() ? null : e.item();
     }
 
     @Override
@@ -158,21 +159,29 @@ public final class MemoryCachingBackend implements CachingBackend {
     @Override
     public void invalidate(String key) {
         Objects.requireNonNull(key, "key");
-        log.recordKey(key);
-        VarHandle.fullFence();
-        ItemKey k = index.keyOf(key);
-        if (k != null) {
-            remove(k);
+        InvalidationLog.Invalidation mark = log.begin(key);
+        try {
+            VarHandle.fullFence();
+            ItemKey k = index.keyOf(key);
+            if (k != null) {
+                remove(k);
+            }
+            removeDependents(key);
+        } finally {
+            log.end(mark);
         }
-        removeDependents(key);
     }
 
     @Override
     public void invalidateDependency(String dependency) {
         Objects.requireNonNull(dependency, "dependency");
-        log.recordDependency(dependency);
-        VarHandle.fullFence();
-        removeDependents(dependency);
+        InvalidationLog.Invalidation mark = log.begin(dependency);
+        try {
+            VarHandle.fullFence();
+            removeDependents(dependency);
+        } finally {
+            log.end(mark);
+        }
     }
 
     private void removeDependents(String dependency) {
@@ -187,6 +196,7 @@ public final class MemoryCachingBackend implements CachingBackend {
         // takes the lock, so it waits for that store and removes what it stored.
         map.compute(key, (k, e) -> {
             if (e != null) {
+                e.markRemoved();
                 index.unindex(k, e.item().dependencies());
             }
             return null;
@@ -195,13 +205,17 @@ public final class MemoryCachingBackend implements CachingBackend {
 
     @Override
     public void clear() {
-        log.recordClear();
-        VarHandle.fullFence();
-        // one by one, so that each removal updates the index atomically with it (a blanket index reset could erase
-        // the entry of a load that began after the clear)
-        List<ItemKey> keys = new ArrayList<>(map.keySet());
-        for (ItemKey k : keys) {
-            remove(k);
+        InvalidationLog.Invalidation mark = log.beginClear();
+        try {
+            VarHandle.fullFence();
+            // one by one, so that each removal updates the index atomically with it (a blanket index reset could
+            // erase the entry of a load that began after the clear)
+            List<ItemKey> keys = new ArrayList<>(map.keySet());
+            for (ItemKey k : keys) {
+                remove(k);
+            }
+        } finally {
+            log.end(mark);
         }
     }
 

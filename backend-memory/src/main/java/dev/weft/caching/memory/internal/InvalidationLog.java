@@ -6,28 +6,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Remembers recent invalidations long enough to tell whether a load that was in flight when they happened may store
- * its result (DESIGN invariant 5, "no stale write-back").
+ * Tells whether a load may store its result (DESIGN invariant 5, "no stale write-back").
  *
- * <p>Every invalidation takes the next number of a global sequence and records it against what it invalidated (a
- * key, a dependency, or everything). Keys and dependencies share one record: invalidating a key also invalidates
- * the items that carry it as a dependency, and a dependency that happens to equal a key refusing that key's store is
- * only a conservative miss. A load token records the sequence number current when it began. Its result is
- * stale when a record newer than that touches its key or one of its dependencies.
+ * <p>An invalidation is not instantaneous: it begins, removes what it finds, and ends. A load conflicts with it when
+ * the two overlap in time, because a load that began before the invalidation ended may have read the cache (a nested
+ * cached call) before the invalidation removed what it read. So each invalidation marks its target (a key, a
+ * dependency, or everything) when it begins and again when it ends, taking a number of a global sequence each time
+ * and counting itself as active in between. A load token records the sequence number current when the load began.
+ * Its result is stale when, for its key or one of its dependencies, an invalidation is active now, or one began or
+ * ended after the load began. (Keys and dependencies share one namespace: invalidating a key also invalidates the
+ * items that carry it as a dependency; a dependency that merely equals a key refusing that key's store is only a
+ * conservative miss.)
  *
- * <p>Records are kept only while a load that began before them is still in flight: a token is registered before
- * it reads its start number, so pruning, which keeps every record at or above the oldest registered start (a
- * registered token whose start is not yet written counts as 0), can never drop a record a live token needs. If
- * tokens leak (never ended) and the records grow past a bound, every token begun so far is refused instead of
- * growing without limit: a refused store is only a miss later, a missed invalidation would be a stale read.
+ * <p>Why that is enough: if the store's check (made after the entry is indexed, under the key's lock) sees neither
+ * the mark nor its activity, the invalidation began after the check, so its removal, which reads the index after
+ * marking, finds the entry and removes it.
  *
- * <p>Thread-safe.
+ * <p>Marks are kept while a load that began before them is in flight: a token is registered before it reads its
+ * start number, so pruning, which keeps every mark at or above the oldest registered start (a registered token whose
+ * start is not yet written counts as 0) and every active mark, never drops one a live token needs. If tokens leak
+ * (never ended) and marks grow past a bound, every token begun so far is refused instead: a refused store is only a
+ * miss later, a missed invalidation would be a stale read. Thread-safe.
  */
 public final class InvalidationLog {
 
@@ -38,14 +43,8 @@ public final class InvalidationLog {
 
     /** A load in flight. */
     public static final class Token implements LoadToken {
-        /** The sequence number current when the load began. */
-        public long start() {
-            return start;
-        }
-
         final ItemKey key;
         volatile long start;
-        volatile boolean ended;
 
         Token(ItemKey key) {
             this.key = key;
@@ -56,16 +55,40 @@ public final class InvalidationLog {
             return key;
         }
 
+        /** The sequence number current when the load began. */
+        public long start() {
+            return start;
+        }
+
         @Override
         public String toString() {
             return "LoadToken{" + key + ", start=" + start + '}';
         }
     }
 
+    /** The invalidation state of one target. Mutated only inside the map's atomic operations on its key. */
+    private static final class Mark {
+        volatile long sequence;
+        volatile int active;
+    }
+
+    /** An invalidation in progress; {@link #end(Invalidation)} it exactly once. */
+    public static final class Invalidation {
+        final String target;
+
+        Invalidation(String target) {
+            this.target = target;
+        }
+    }
+
+    private static final Invalidation CLEAR = new Invalidation(null);
+
     private final AtomicLong sequence = new AtomicLong();
-    private final Map<String, Long> recent = new ConcurrentHashMap<>();
+    private final AtomicInteger activeInvalidations = new AtomicInteger();
+    private final ConcurrentHashMap<String, Mark> marks = new ConcurrentHashMap<>();
     private final Set<Token> active = ConcurrentHashMap.newKeySet();
     private volatile long lastClear;
+    private volatile int activeClears;
     private volatile long refuseBefore;
 
     /** Starts tracking a load of {@code key}. */
@@ -78,77 +101,103 @@ public final class InvalidationLog {
 
     /** Stops tracking a load; ending twice is harmless. */
     public void end(Token t) {
-        t.ended = true;
         active.remove(t);
     }
 
-    /** The current sequence number, to compare with a token's start cheaply. */
-    public long current() {
-        return sequence.get();
-    }
-
-    /** Records an invalidation of a key: it also invalidates the items that carry the key as a dependency. */
-    public void recordKey(String key) {
-        record(key);
-    }
-
-    /** Records an invalidation of a dependency. */
-    public void recordDependency(String dependency) {
-        record(dependency);
-    }
-
-    private void record(String target) {
+    /** Marks the beginning of an invalidation of a key or dependency. */
+    public Invalidation begin(String target) {
+        activeInvalidations.incrementAndGet();
         long s = sequence.incrementAndGet();
-        recent.merge(target, s, Math::max);
+        marks.compute(target, (k, m) -> {
+            Mark mark = m != null ? m : new Mark();
+            mark.active++;
+            mark.sequence = Math.max(mark.sequence, s);
+            return mark;
+        });
+        return new Invalidation(target);
+    }
+
+    /** Marks the beginning of a clear. */
+    public Invalidation beginClear() {
+        activeInvalidations.incrementAndGet();
+        synchronized (this) {
+            activeClears++;
+            lastClear = sequence.incrementAndGet();
+        }
+        return CLEAR;
+    }
+
+    /** Marks the end of an invalidation or clear. */
+    public void end(Invalidation invalidation) {
+        long s = sequence.incrementAndGet();
+        if (invalidation == CLEAR) {
+            synchronized (this) {
+                lastClear = s;
+                activeClears--;
+            }
+        } else {
+            marks.compute(invalidation.target, (k, m) -> {
+                // m cannot be null: an active mark is never pruned
+                m.active--;
+                m.sequence = Math.max(m.sequence, s);
+                return m;
+            });
+        }
+        activeInvalidations.decrementAndGet();
         maybePrune();
     }
 
-    /** Records a clear: every load in flight is stale. */
-    public void recordClear() {
-        lastClear = sequence.incrementAndGet();
-    }
-
-    /** Whether an invalidation recorded after {@code t} began touches its key or one of the dependencies. */
+    /** Whether an invalidation overlapping the load of {@code t} touches its key or one of its dependencies. */
     public boolean isStale(Token t, String canonicalKey, Collection<String> itemDependencies) {
         long start = t.start;
-        if (start < refuseBefore || lastClear > start) {
+        if (start < refuseBefore) {
             return true;
         }
-        if (sequence.get() == start) {
+        if (sequence.get() == start && activeInvalidations.get() == 0) {
             return false;
         }
-        Long k = recent.get(canonicalKey);
-        if (k != null && k > start) {
+        if (activeClears > 0 || lastClear > start) {
+            return true;
+        }
+        if (conflicts(marks.get(canonicalKey), start)) {
             return true;
         }
         for (String dependency : itemDependencies) {
-            Long v = recent.get(dependency);
-            if (v != null && v > start) {
+            if (conflicts(marks.get(dependency), start)) {
                 return true;
             }
         }
         return false;
     }
 
+    private static boolean conflicts(Mark m, long start) {
+        return m != null && (m.active > 0 || m.sequence > start);
+    }
+
     private void maybePrune() {
-        if (recent.size() < PRUNE_THRESHOLD) {
+        if (marks.size() < PRUNE_THRESHOLD) {
             return;
         }
         // Read the bound before looking at the tokens: a token registered after this reads a start at or above it,
-        // so records at or below it cannot concern that token; records made after it are kept.
+        // so inactive marks at or below it cannot concern that token; marks made after it are kept.
         long bound = sequence.get();
         long keep = bound;
         for (Token t : active) {
             keep = Math.min(keep, t.start);
         }
-        final long upTo = keep;
-        recent.values().removeIf(s -> s <= upTo);
-        int left = recent.size();
+        prune(keep);
+        int left = marks.size();
         if (left > HARD_LIMIT) {
-            LOG.warn("{} invalidations recorded while loads that began before them are still in flight ({} loads); "
-                    + "refusing to store the results of every load begun so far", left, active.size());
+            LOG.warn("{} invalidation marks kept for loads still in flight ({} loads); refusing to store the results "
+                    + "of every load begun so far", left, active.size());
             refuseBefore = bound + 1;
-            recent.values().removeIf(s -> s <= bound);
+            prune(bound);
+        }
+    }
+
+    private void prune(long upTo) {
+        for (String target : marks.keySet()) {
+            marks.computeIfPresent(target, (k, m) -> m.active == 0 && m.sequence <= upTo ? null : m);
         }
     }
 }

@@ -222,7 +222,7 @@ public final class CachedMethod {
         MethodSettings s = settings;
         if (!CachingRuntime.enabled || !s.enabled) {
             statistics.uncached.increment();
-            return Load.runUncached();
+            return Load.runUncached(this, key, thread);
         }
         CachingBackend backend = CachingRuntime.backend();
         for (int attempt = 0; ; attempt++) {
@@ -250,7 +250,7 @@ public final class CachedMethod {
             if (other.owner == Thread.currentThread() && other.bodyRunning) {
                 // the body calls itself with the same arguments: waiting for ourselves would never end
                 statistics.uncached.increment();
-                return Load.runUncached();
+                return Load.runUncached(this, key, thread);
             }
             if (other.shared != null) {
                 if (System.nanoTime() - other.startNanos > s.loadWaitTimeoutNanos) {
@@ -278,14 +278,14 @@ public final class CachedMethod {
                         continue;
                     }
                     statistics.uncached.increment();
-                    return Load.runUncached();
+                    return Load.runUncached(this, key, thread);
                 case TIMEOUT:
                 default:
                     statistics.waitTimeouts.increment();
                     statistics.uncached.increment();
                     LOG.warn("{}: gave up waiting for another thread's load of {} after the profile's "
                             + "loadWaitTimeout; running the method uncached", display, key);
-                    return Load.runUncached();
+                    return Load.runUncached(this, key, thread);
             }
         }
     }
@@ -306,7 +306,7 @@ public final class CachedMethod {
             LOG.warn("{}: the caching backend failed to begin a load of {}; running the method uncached", display,
                     key, e);
             statistics.uncached.increment();
-            return Load.runUncached();
+            return Load.runUncached(this, key, thread);
         }
         return Load.owner(this, key, backend, token, flight, thread, paused, target, args);
     }

@@ -29,7 +29,8 @@ public final class Load {
     private static final int RESULT = 0;
     private static final int FAILED = 1;
     private static final int RUN_UNCACHED = 2;
-    private static final int OWNER = 3;
+    private static final int RUN_UNCACHED_NESTED = 3;
+    private static final int OWNER = 4;
 
     private static final Load RUN_UNCACHED_LOAD = new Load(RUN_UNCACHED, null);
 
@@ -62,8 +63,22 @@ public final class Load {
         return new Load(FAILED, t);
     }
 
-    static Load runUncached() {
-        return RUN_UNCACHED_LOAD;
+    /**
+     * The body runs without storing anything. Inside an enclosing cached call, the call still passes its key and
+     * dependencies up: the enclosing item depends on what this call returned, stored or not.
+     */
+    static Load runUncached(CachedMethod method, MethodKey key, ThreadState thread) {
+        LoadContext enclosing = thread.context();
+        if (enclosing == null || enclosing.isBarrier()) {
+            return RUN_UNCACHED_LOAD;
+        }
+        Load l = new Load(RUN_UNCACHED_NESTED, null);
+        l.method = method;
+        l.key = key;
+        l.thread = thread;
+        l.context = new LoadContext(enclosing, key);
+        thread.push(l.context);
+        return l;
     }
 
     static Load owner(CachedMethod method, MethodKey key, CachingBackend backend, LoadToken token, Flight flight,
@@ -99,6 +114,11 @@ public final class Load {
 
     /** Records the body's result: stores it unless an invalidation made it stale. Returns what the caller gets. */
     public Object complete(Object returned) {
+        if (kind == RUN_UNCACHED_NESTED) {
+            thread.pop(context);
+            CachedMethod.propagate(thread, key, method.dependenciesOf(key, context.collected()));
+            return returned;
+        }
         if (kind != OWNER) {
             return returned;
         }
@@ -196,7 +216,9 @@ public final class Load {
      * {@code t} unchanged, checked or not; the return type only lets the advice write {@code throw load.fail(t)}.
      */
     public RuntimeException fail(Throwable t) {
-        if (kind == OWNER) {
+        if (kind == RUN_UNCACHED_NESTED) {
+            thread.pop(context);
+        } else if (kind == OWNER) {
             thread.pop(context);
             restoreInterception();
             recordFailure(t);
