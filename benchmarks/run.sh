@@ -32,8 +32,8 @@ else
   out="$here/results"
   doc="$root/docs/performance.md"
   hit_opts=(-f 2 -wi 8 -w 1s -i 5 -r 1s)
-  miss_opts=(-f 1 -wi 5 -w 1s -i 5 -r 1s)
-  breakdown_opts=(-f 1 -wi 5 -w 1s -i 5 -r 1s)
+  miss_opts=(-f 2 -wi 5 -w 1s -i 5 -r 1s)
+  breakdown_opts=(-f 2 -wi 5 -w 1s -i 5 -r 1s)
 fi
 java_cmd="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 command_line="benchmarks/run.sh${*:+ $*}"

@@ -51,7 +51,7 @@ import java.util.concurrent.atomic.LongAdder;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(2)
 public class HitPathBreakdown {
 
     /** Weft's pieces: the woven service, its join point, its method metadata, prebuilt keys, the backend. */
@@ -222,6 +222,35 @@ public class HitPathBreakdown {
     /** getProduct hits on a cache that holds 8,048 entries of its 10,000. */
     @Benchmark
     public Product moreThanHalfFullCache(HalfFullCatalog catalog, HotKeyCursor cursor) {
+        return catalog.service.getProduct(HotKeys.productId(cursor.next()));
+    }
+
+    /**
+     * Weft with the backend's Caffeine maintenance run on the calling thread ({@code executor(Runnable::run)}), not
+     * handed to {@code ForkJoinPool.commonPool()}: what the hit costs without the wake-ups of a maintenance thread.
+     */
+    @State(Scope.Benchmark)
+    public static class CallerRunsMaintenanceCatalog extends HitSubject {
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            open("weftCallerRunsMaintenance");
+        }
+
+        @TearDown(Level.Iteration)
+        public void everyCallWasAHit() {
+            checkAllHits();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            close();
+        }
+    }
+
+    /** getProduct hits on Weft whose backend runs Caffeine's maintenance on the calling thread. */
+    @Benchmark
+    public Product weftCallerRunsMaintenance(CallerRunsMaintenanceCatalog catalog, HotKeyCursor cursor) {
         return catalog.service.getProduct(HotKeys.productId(cursor.next()));
     }
 

@@ -26,6 +26,7 @@ final class Diagnosis {
         double metadata = r.pieceScore("weftMetadataByJoinPoint", "");
         double fullReference = r.pieceScore("moreThanHalfFullCache", "caffeineManual");
         double fullWeft = r.pieceScore("moreThanHalfFullCache", "weft");
+        double callerRuns = r.pieceScore("weftCallerRunsMaintenance", "");
         String profiles = r.resultsLink("profiles");
 
         r.line(String.format(Locale.ROOT, "In this fork the whole woven call costs %s ns and the reference's %s ns: "
@@ -46,18 +47,25 @@ final class Diagnosis {
                         + "wakes a parked worker with a futex system call. async-profiler, benchmark thread of the "
                         + "woven `getProduct` hit (`%s/weft-getProduct-hit.txt`): `BoundedLocalCache.afterRead` 21 %% "
                         + "of its CPU time, of which `scheduleDrainBuffers → ForkJoinPool.execute → Unsafe.unpark → "
-                        + "futex_wake` 18 %%; and a second thread, `ForkJoinPool.commonPool-worker-1`, busy draining "
-                        + "for a third as many samples as the benchmark thread. The reference's profile "
+                        + "futex_wake` 18 %%; and a second thread, `ForkJoinPool.commonPool-worker-1`, on CPU for a "
+                        + "third as many samples as the benchmark thread, most of them being parked and woken again, "
+                        + "13 %% running the drain. The reference's profile "
                         + "(`%s/caffeineManual-getProduct-hit.txt`) has no maintenance thread at all. With two "
                         + "benchmark threads on two cores that maintenance thread is a third runnable thread, which is "
-                        + "why the 2-thread ratio is worse. The fast path is not permanent for the reference either: "
+                        + "why the 2-thread ratio is worse. The hand-off also makes Weft's hit time unstable: a fork "
+                        + "settles near 85 ns or near 150 ns and can switch between the two mid-run (the per-fork "
+                        + "means in the tables; `%s/weft-bimodal-forks.txt` has 3 + 3 forks where both happen). Run "
+                        + "by the calling thread instead (`MemoryCachingBackend.builder().executor(Runnable::run)`, a "
+                        + "diagnosis-only variant) the same call costs %s ns and stays there in every fork: the slow "
+                        + "state comes from the hand-off to the pool, not from the lookup. The fast path is not "
+                        + "permanent for the reference either: "
                         + "once a cache is half full, Caffeine starts the sketch and records reads too. With 6,000 "
                         + "cold entries next to the hot ones (8,048 of 10,000) the reference's hit costs %s ns and "
                         + "Weft's %s ns (%.2f ×): most of the gap in the tables above is this fast path, which Weft's "
                         + "backend gives up for every cache size. The backend also stores an `Entry` wrapping the "
                         + "`CacheItem` wrapping the value: two dependent loads more per hit than the reference.",
                 n(backend - backendLikeReference), n(backend), n(backendLikeReference), n(referenceGet), profiles,
-                profiles, n(fullReference), n(fullWeft), fullWeft / fullReference));
+                profiles, profiles, n(callerRuns), n(fullReference), n(fullWeft), fullWeft / fullReference));
         r.line(String.format(Locale.ROOT, "2. **Key construction, about %s ns more than the reference's although it "
                         + "allocates less.** Boxing the id and `KeyShape.key(target, id)` cost %s ns (48 B: the "
                         + "`Integer` and one 32-byte `MethodKey.Key1`); the reference's boxing, argument array and "

@@ -53,8 +53,21 @@ final class JmhResults {
         String settings = o.get("forks").getAsInt() + " fork(s), warm-up " + o.get("warmupIterations").getAsInt()
                 + " × " + o.get("warmupTime").getAsString() + ", measurement " + o.get("measurementIterations").getAsInt()
                 + " × " + o.get("measurementTime").getAsString();
+        List<Double> forkMeans = new ArrayList<>();
+        if (primary.has("rawData")) {
+            for (JsonElement fork : primary.getAsJsonArray("rawData")) {
+                double sum = 0;
+                int n = 0;
+                for (JsonElement iteration : fork.getAsJsonArray()) {
+                    sum += number(iteration);
+                    n++;
+                }
+                forkMeans.add(n == 0 ? Double.NaN : sum / n);
+            }
+        }
         return new Measurement(benchmark, variant, o.get("threads").getAsInt(), number(primary.get("score")),
-                number(primary.get("scoreError")), primary.get("scoreUnit").getAsString(), secondaries, jvm, settings);
+                number(primary.get("scoreError")), primary.get("scoreUnit").getAsString(), secondaries, jvm, settings,
+                List.copyOf(forkMeans));
     }
 
     private static double number(JsonElement e) {

@@ -1,5 +1,6 @@
 package dev.weft.benchmarks.report;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,13 +16,21 @@ import java.util.Map;
  * @param secondaries secondary metric name → score (e.g. {@code gc.alloc.rate.norm}, {@code bodyRuns})
  * @param jvm         the JVM description JMH recorded
  * @param settings    forks, warm-up and measurement iterations as JMH recorded them
+ * @param forkMeans   the mean of each fork's measurement iterations, in fork order
  */
 record Measurement(String benchmark, String variant, int threads, double score, double error, String unit,
-                   Map<String, Double> secondaries, String jvm, String settings) {
+                   Map<String, Double> secondaries, String jvm, String settings, List<Double> forkMeans) {
 
     /** Bytes allocated per operation ({@code -prof gc}), NaN when not profiled. */
     double bytesPerOp() {
         return secondaries.getOrDefault("gc.alloc.rate.norm", Double.NaN);
+    }
+
+    /** The largest fork mean over the smallest: far above 1 when forks settled in different steady states. */
+    double forkSpread() {
+        double min = forkMeans.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+        double max = forkMeans.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+        return max / min;
     }
 
     /** The benchmark method's name. */

@@ -192,13 +192,15 @@ public final class PerformanceReport {
             for (String method : HIT_METHODS) {
                 line("`" + signature(method) + "`:");
                 line();
-                line("| variant | ns/op | ± (99.9%) | B/op | time ÷ caffeineManual | B/op − caffeineManual |");
-                line("|---|---:|---:|---:|---:|---:|");
+                line("| variant | ns/op | ± (99.9%) | each fork's mean | B/op | time ÷ caffeineManual "
+                        + "| B/op − caffeineManual |");
+                line("|---|---:|---:|---:|---:|---:|---:|");
                 Measurement ref = hit(method, "caffeineManual", threads).orElseThrow();
                 for (String variant : Subject.NAMES) {
                     hit(method, variant, threads).ifPresent(m -> line(String.format(Locale.ROOT,
-                            "| %s | %s | %s | %s | %.2f | %+.0f |", bold(variant), num(m.score()), num(m.error()),
-                            num(m.bytesPerOp()), m.score() / ref.score(), m.bytesPerOp() - ref.bytesPerOp())));
+                            "| %s | %s | %s | %s | %s | %.2f | %+.0f |", bold(variant), num(m.score()), num(m.error()),
+                            forks(m), num(m.bytesPerOp()), m.score() / ref.score(),
+                            m.bytesPerOp() - ref.bytesPerOp())));
                 }
                 line();
             }
@@ -256,6 +258,19 @@ public final class PerformanceReport {
                             + "thread competes with the two benchmark threads for the two cores.",
                     weft2.get().score() / ref2.get().score(), num(weft2.get().score()), num(ref2.get().score())));
         }
+        double spread = 1;
+        for (int threads : new int[] {1, 2}) {
+            for (String method : HIT_METHODS) {
+                spread = Math.max(spread, hit(method, "weft", threads).map(Measurement::forkSpread).orElse(1.0));
+            }
+        }
+        line(String.format(Locale.ROOT, "- Weft's hit time is not stable from one JVM to the next: a fork settles near "
+                + "85 ns or near 150 ns for `getProduct` (the cause is in the diagnosis). %s",
+                spread > 1.3 ? String.format(Locale.ROOT, "In this run its fork means differ by up to %.1f ×, "
+                        + "which the ± above does not capture well.", spread)
+                        : String.format(Locale.ROOT, "In this run every Weft fork settled in the same state (fork "
+                        + "means within %.0f %% of each other; `getProduct`, 1 thread: %s ns).", 100 * (spread - 1),
+                        weft.map(w -> num(w.score())).orElse("–"))));
         hit("getProduct", "weftLtw", 1).ifPresent(ltw -> weft.ifPresent(w -> line(String.format(Locale.ROOT,
                 "- Load-time weaving costs %s ns and %s B more per `getProduct` hit than build-time weaving: the "
                         + "load-time weaver does not inline the around advice, so every call allocates an "
@@ -393,8 +408,8 @@ public final class PerformanceReport {
                 + "must not pay for them). The pieces do not add up exactly to the whole call: in the whole call, "
                 + "they share the CPU's caches and the JIT optimises them together.");
         line();
-        line("| piece | ns/op | ± | B/op |");
-        line("|---|---:|---:|---:|");
+        line("| piece | ns/op | ± | each fork's mean | B/op |");
+        line("|---|---:|---:|---:|---:|");
         String[][] pieces = {
                 {"weftWovenCall", "", "Weft: the whole woven call"},
                 {"weftMetadataByJoinPoint", "", "Weft: `CachedMethods.of(joinPoint)`"},
@@ -408,6 +423,8 @@ public final class PerformanceReport {
                 {"referenceCall", "", "reference: the whole call"},
                 {"referenceKeyConstruction", "", "reference: box the id + `new CallKey(1, new Object[] {id})`"},
                 {"referenceGetIfPresentPrebuiltKey", "", "reference: `cache.getIfPresent(key)`, prebuilt key"},
+                {"weftCallerRunsMaintenance", "",
+                        "Weft, whole call, backend's Caffeine maintenance run by the calling thread"},
                 {"moreThanHalfFullCache", "caffeineManual", "reference, whole call, cache 8,048 / 10,000 full"},
                 {"moreThanHalfFullCache", "weft", "Weft, whole call, cache 8,048 / 10,000 full"},
         };
@@ -418,8 +435,8 @@ public final class PerformanceReport {
             if (m.isEmpty()) {
                 continue;
             }
-            line(String.format(Locale.ROOT, "| %s | %s | %s | %s |", piece[2], num(m.get().score()),
-                    num(m.get().error()), num(m.get().bytesPerOp())));
+            line(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |", piece[2], num(m.get().score()),
+                    num(m.get().error()), forks(m.get()), num(m.get().bytesPerOp())));
             chart.group(piece[0] + (piece[1].isEmpty() ? "" : " " + piece[1]), m.get().score());
         }
         line();
@@ -480,6 +497,14 @@ public final class PerformanceReport {
 
     private String rel(Path target) {
         return report.getParent().relativize(target).toString().replace('\\', '/');
+    }
+
+    private static String forks(Measurement m) {
+        StringBuilder sb = new StringBuilder();
+        for (double mean : m.forkMeans()) {
+            sb.append(sb.length() == 0 ? "" : " / ").append(num(mean));
+        }
+        return sb.toString();
     }
 
     private static String signature(String method) {
