@@ -1,0 +1,193 @@
+package dev.weft.caching.invalidation;
+
+import dev.weft.caching.invalidation.InvalidationMessage.Operation;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+
+/** The wire format: round trips, strictness, and a fuzz test of the decoder. */
+class InvalidationMessageTest {
+
+    private static final InvalidationMessage.Limits LIMITS = new InvalidationMessage.Limits(256 * 1024, 100_000);
+    private static final UUID SENDER = UUID.fromString("3f2504e0-4f89-11d3-9a0c-0305e82c3301");
+
+    private static InvalidationMessage sample() {
+        return new InvalidationMessage(SENDER, 1_700_000_000_000L, 42, 1_700_000_000_123L, List.of(
+                Operation.key("com.acme.Svc.get(42)"),
+                Operation.dependency("product:é東京"),
+                Operation.clear()));
+    }
+
+    @Test
+    void aMessageRoundTripsExactly() throws Exception {
+        InvalidationMessage m = sample();
+        byte[] bytes = m.encode();
+        assertThat(bytes).hasSize(InvalidationMessage.encodedSize(m.operations()));
+        InvalidationMessage back = InvalidationMessage.decode(bytes, LIMITS);
+        assertThat(back.sender()).isEqualTo(SENDER);
+        assertThat(back.senderStartMillis()).isEqualTo(1_700_000_000_000L);
+        assertThat(back.sequence()).isEqualTo(42);
+        assertThat(back.sentAtMillis()).isEqualTo(1_700_000_000_123L);
+        assertThat(back.operations()).containsExactlyElementsOf(m.operations());
+    }
+
+    @Test
+    void theHeaderIsMagicVersionAndZeroFlags() {
+        byte[] bytes = sample().encode();
+        assertThat(Arrays.copyOf(bytes, 4)).containsExactly('W', 'F', 1, 0);
+    }
+
+    @Test
+    void anUnknownVersionIsReportedAsSuchNotAsMalformed() {
+        byte[] bytes = sample().encode();
+        bytes[2] = 2;
+        assertThatThrownBy(() -> InvalidationMessage.decode(bytes, LIMITS))
+                .isInstanceOfSatisfying(InvalidationMessageFormatException.class,
+                        e -> assertThat(e.kind()).isEqualTo(InvalidationMessageFormatException.Kind.UNKNOWN_VERSION))
+                .hasMessageContaining("version 2");
+    }
+
+    @Test
+    void strictDecodingRejectsWhatIsNotExactlyAMessage() {
+        byte[] good = sample().encode();
+        assertMalformed("wrong magic".getBytes(StandardCharsets.UTF_8), "magic");
+        byte[] flags = good.clone();
+        flags[3] = 1;
+        assertMalformed(flags, "flags");
+        byte[] trailing = Arrays.copyOf(good, good.length + 1);
+        assertMalformed(trailing, "trailing");
+        byte[] badType = good.clone();
+        badType[InvalidationMessage.HEADER_BYTES] = 9;
+        assertMalformed(badType, "operation type 9");
+        byte[] tooManyOps = good.clone();
+        tooManyOps[44] = 0x7F;
+        assertMalformed(tooManyOps, "operations");
+        byte[] badUtf8 = new InvalidationMessage(SENDER, 0, 1, 0, List.of(Operation.key("ab"))).encode();
+        badUtf8[badUtf8.length - 1] = (byte) 0xC3;
+        assertMalformed(badUtf8, "UTF-8");
+        byte[] zeroSequence = good.clone();
+        Arrays.fill(zeroSequence, 28, 36, (byte) 0);
+        assertMalformed(zeroSequence, "sequence");
+        assertMalformed(new byte[0], "magic");
+        assertMalformed(null, "no payload");
+    }
+
+    @Test
+    void aMessageOverTheSizeLimitIsRejectedBeforeParsing() {
+        byte[] big = new byte[2048];
+        big[0] = 'W';
+        big[1] = 'F';
+        big[2] = 1;
+        assertMalformed(big, new InvalidationMessage.Limits(1024, 10), "more than the limit");
+    }
+
+    @Test
+    void targetsTooLongForTheFormatAreRefusedWhenEncoding() {
+        String huge = "x".repeat(InvalidationMessage.MAX_TARGET_BYTES + 1);
+        assertThatThrownBy(() -> new InvalidationMessage(SENDER, 0, 1, 0, List.of(Operation.key(huge))).encode())
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void everyTruncationOfAValidMessageIsRejected() {
+        byte[] good = sample().encode();
+        for (int length = 0; length < good.length; length++) {
+            byte[] truncated = Arrays.copyOf(good, length);
+            try {
+                InvalidationMessage.decode(truncated, LIMITS);
+                fail("a message truncated to " + length + " bytes was accepted");
+            } catch (InvalidationMessageFormatException expected) {
+                assertThat(expected.kind()).isEqualTo(InvalidationMessageFormatException.Kind.MALFORMED);
+            }
+        }
+    }
+
+    /**
+     * Fuzz: random bytes, random mutations of valid messages, random lengths. The decoder either returns a message
+     * that re-encodes to the same bytes, or throws its own exception: never anything else.
+     */
+    @Test
+    void theDecoderNeverThrowsAnythingButItsOwnExceptionAndAcceptsOnlyCanonicalBytes() {
+        SplittableRandom random = new SplittableRandom(20261123);
+        int accepted = 0;
+        int rejected = 0;
+        for (int i = 0; i < 200_000; i++) {
+            byte[] input;
+            switch (i % 4) {
+                case 0:
+                    input = new byte[random.nextInt(120)];
+                    random.nextBytes(input);
+                    if (input.length > 3 && random.nextBoolean()) {
+                        input[0] = 'W';
+                        input[1] = 'F';
+                        input[2] = 1;
+                    }
+                    break;
+                case 1:
+                    input = randomMessage(random).encode();
+                    input[random.nextInt(input.length)] ^= (byte) (1 << random.nextInt(8));
+                    break;
+                case 2:
+                    byte[] valid = randomMessage(random).encode();
+                    input = Arrays.copyOf(valid, random.nextInt(valid.length + 8));
+                    break;
+                default:
+                    input = randomMessage(random).encode();
+                    break;
+            }
+            try {
+                InvalidationMessage m = InvalidationMessage.decode(input, LIMITS);
+                assertThat(m.encode()).as("re-encoding of accepted input %d", i).isEqualTo(input);
+                accepted++;
+            } catch (InvalidationMessageFormatException e) {
+                rejected++;
+            } catch (RuntimeException e) {
+                throw new AssertionError("input " + i + " " + Arrays.toString(input) + " threw " + e, e);
+            }
+        }
+        System.out.printf("codec fuzz: %,d inputs, %,d accepted, %,d rejected%n", accepted + rejected, accepted,
+                rejected);
+        assertThat(accepted).isPositive();
+        assertThat(rejected).isPositive();
+    }
+
+    private static InvalidationMessage randomMessage(SplittableRandom random) {
+        List<Operation> ops = new ArrayList<>();
+        int n = random.nextInt(6);
+        for (int i = 0; i < n; i++) {
+            switch (random.nextInt(3)) {
+                case 0:
+                    ops.add(Operation.key("k" + random.nextInt(1000) + "é"));
+                    break;
+                case 1:
+                    ops.add(Operation.dependency("d:" + random.nextLong()));
+                    break;
+                default:
+                    ops.add(Operation.clear());
+                    break;
+            }
+        }
+        return new InvalidationMessage(new UUID(random.nextLong(), random.nextLong()), random.nextLong(),
+                1 + random.nextInt(Integer.MAX_VALUE), random.nextLong(), ops);
+    }
+
+    private static void assertMalformed(byte[] bytes, String messagePart) {
+        assertMalformed(bytes, LIMITS, messagePart);
+    }
+
+    private static void assertMalformed(byte[] bytes, InvalidationMessage.Limits limits, String messagePart) {
+        assertThatThrownBy(() -> InvalidationMessage.decode(bytes, limits))
+                .isInstanceOfSatisfying(InvalidationMessageFormatException.class,
+                        e -> assertThat(e.kind()).isEqualTo(InvalidationMessageFormatException.Kind.MALFORMED))
+                .hasMessageContaining(messagePart);
+    }
+}
