@@ -65,7 +65,7 @@ public final class CacheInvalidator implements CachingBackend, InvalidationPubli
         this.options = Objects.requireNonNull(options, "options");
         this.runtime = new InvalidatorRuntime(transport, options);
         this.tracker = new SequenceTracker(options.reorderWindow().toNanos());
-        this.limits = new InvalidationMessage.Limits(Math.max(transport.maxMessageBytes(), 1024),
+        this.limits = new InvalidationMessage.Limits(Math.max(transport.maxReceiveBytes(), 1024),
                 MAX_OPERATIONS_PER_MESSAGE);
     }
 

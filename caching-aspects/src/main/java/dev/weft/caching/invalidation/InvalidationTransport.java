@@ -42,8 +42,16 @@ public interface InvalidationTransport extends AutoCloseable {
      */
     CompletionStage<Void> publish(byte[] message);
 
-    /** The largest message the transport accepts, in bytes. */
+    /** The largest message this transport sends, in bytes. */
     int maxMessageBytes();
+
+    /**
+     * The largest message a receiver accepts, in bytes: at least {@link #maxMessageBytes()}, and more when peers may
+     * be configured to send larger messages than this instance does.
+     */
+    default int maxReceiveBytes() {
+        return maxMessageBytes();
+    }
 
     /** A one-line description for logs and status, e.g. {@code redis pub/sub channel weft:invalidation on host:port}. */
     String description();

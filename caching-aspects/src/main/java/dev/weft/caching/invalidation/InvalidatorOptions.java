@@ -40,8 +40,11 @@ public class InvalidatorOptions {
         this.instanceIdPrefix = b.instanceIdPrefix;
     }
 
-    /** A builder of options with every default, for a custom transport. */
-    public static GenericBuilder builder() {
+    /**
+     * A builder of options with every default, for a transport of the application's own (the Redis and Azure
+     * modules have their own options classes).
+     */
+    public static GenericBuilder customTransportBuilder() {
         return new GenericBuilder();
     }
 

@@ -1,0 +1,96 @@
+package dev.weft.caching.redis;
+
+import dev.weft.caching.CachingConfigurationException;
+import dev.weft.caching.backend.CachingBackend;
+import dev.weft.caching.invalidation.CacheInvalidator;
+import dev.weft.caching.invalidation.InvalidationPublisher;
+import dev.weft.caching.redis.internal.RedisTransport;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+
+import java.util.Objects;
+
+/**
+ * Keeps the local caches of every instance in sync over a Redis pub/sub channel.
+ *
+ * <pre>{@code
+ * MemoryCachingBackend local = MemoryCachingBackend.create();
+ * CachingServices.setDefaultBackend(RedisCacheInvalidator.create(local, "redis://cache:6379",
+ *         RedisCacheInvalidatorOptions.builder().channel("shop:invalidation").build()));
+ * }</pre>
+ *
+ * <p>Each instance subscribes to the channel and publishes its invalidations there; see {@link CacheInvalidator} for
+ * what is guaranteed (loss detection, clear on resubscription, bounded staleness while disconnected). URIs are
+ * Lettuce's: {@code redis://[user:password@]host:port}, {@code rediss://} for TLS, and
+ * {@code redis-sentinel://host:port[,host:port]#master} for Sentinel.
+ *
+ * <p>Ownership: an invalidator created from a URI owns its {@link RedisClient} and shuts it down on close; one created
+ * from a client the application passed leaves that client open. Either way it closes its own connections and the
+ * local backend.
+ */
+public final class RedisCacheInvalidator {
+
+    private RedisCacheInvalidator() {
+    }
+
+    /** An invalidator over {@code local}, on a client the application owns. */
+    public static CacheInvalidator create(CachingBackend local, RedisClient client,
+                                          RedisCacheInvalidatorOptions options) {
+        Objects.requireNonNull(client, "client");
+        return CacheInvalidator.create(local, transport(client, false, null, options), options);
+    }
+
+    /** An invalidator over {@code local}, on a client it creates for {@code uri} and owns. */
+    public static CacheInvalidator create(CachingBackend local, RedisURI uri, RedisCacheInvalidatorOptions options) {
+        Objects.requireNonNull(uri, "uri");
+        return CacheInvalidator.create(local, transport(RedisClient.create(), true, uri, options), options);
+    }
+
+    /**
+     * An invalidator over {@code local}, on a client it creates for {@code uri} and owns.
+     *
+     * @throws CachingConfigurationException for a URI Lettuce cannot parse (the message never shows a password)
+     */
+    public static CacheInvalidator create(CachingBackend local, String uri, RedisCacheInvalidatorOptions options) {
+        return create(local, parse(uri), options);
+    }
+
+    /** A publish-only client, for a process without a cache, on a client the application owns. */
+    public static InvalidationPublisher publisher(RedisClient client, RedisCacheInvalidatorOptions options) {
+        Objects.requireNonNull(client, "client");
+        return CacheInvalidator.publisher(startedForPublishing(transport(client, false, null, options)), options);
+    }
+
+    /** A publish-only client, on a client it creates for {@code uri} and owns. */
+    public static InvalidationPublisher publisher(String uri, RedisCacheInvalidatorOptions options) {
+        return CacheInvalidator.publisher(
+                startedForPublishing(transport(RedisClient.create(), true, parse(uri), options)), options);
+    }
+
+    private static RedisTransport transport(RedisClient client, boolean owns, RedisURI uri,
+                                            RedisCacheInvalidatorOptions options) {
+        Objects.requireNonNull(options, "options");
+        return new RedisTransport(client, owns, uri, options.channel(), options.maxMessageBytes(),
+                options.requireConnectionAtStart());
+    }
+
+    private static RedisTransport startedForPublishing(RedisTransport transport) {
+        transport.startPublishing();
+        return transport;
+    }
+
+    private static RedisURI parse(String uri) {
+        Objects.requireNonNull(uri, "uri");
+        try {
+            return RedisURI.create(uri);
+        } catch (RuntimeException e) {
+            throw new CachingConfigurationException("invalid Redis URI \"" + redact(uri) + "\": " + e.getMessage()
+                    + " (expected redis://[user:password@]host:port, rediss://... or "
+                    + "redis-sentinel://host:port#master)", e);
+        }
+    }
+
+    private static String redact(String uri) {
+        return uri.replaceAll("//([^:@/]*):[^@/]*@", "//$1:***@");
+    }
+}
