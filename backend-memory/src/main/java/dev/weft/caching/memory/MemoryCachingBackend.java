@@ -12,11 +12,11 @@ import dev.weft.caching.backend.LoadToken;
 import dev.weft.caching.memory.internal.DependencyIndex;
 import dev.weft.caching.memory.internal.Entry;
 import dev.weft.caching.memory.internal.InvalidationLog;
-import dev.weft.caching.memory.internal.ItemExpiry;
 
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
@@ -31,7 +31,7 @@ import java.util.function.ToIntBiFunction;
  * CachingServices.setDefaultBackend(MemoryCachingBackend.builder().maximumSize(50_000).build());
  * }</pre>
  *
- * <p>Thread-safe. A hit is one Caffeine lookup. Evicted and expired items leave the dependency index in the same
+ * <p>Thread-safe. A hit is one Caffeine lookup (plus one clock read for items that expire). Evicted and expired items leave the dependency index in the same
  * atomic step that removes them. When several invalidations and a load race, the load's result is stored only if no
  * invalidation of its key, of its dependencies, or a clear happened after the load began (see
  * {@link CachingBackend}).
@@ -42,6 +42,7 @@ public final class MemoryCachingBackend implements CachingBackend {
     public static final long DEFAULT_MAXIMUM_SIZE = 100_000;
 
     private final Cache<ItemKey, Entry> cache;
+    private final Ticker ticker;
     private final ConcurrentMap<ItemKey, Entry> map;
     private final DependencyIndex index = new DependencyIndex();
     private final InvalidationLog log = new InvalidationLog();
@@ -56,17 +57,14 @@ public final class MemoryCachingBackend implements CachingBackend {
         } else {
             caffeine.maximumSize(b.maximumSize >= 0 ? b.maximumSize : DEFAULT_MAXIMUM_SIZE);
         }
-        if (b.ticker != null) {
-            caffeine.ticker(b.ticker);
-        }
         if (b.executor != null) {
             caffeine.executor(b.executor);
         }
         if (b.recordStatistics) {
             caffeine.recordStats();
         }
+        this.ticker = b.ticker != null ? b.ticker : Ticker.systemTicker();
         this.cache = caffeine
-                .expireAfter(new ItemExpiry())
                 .evictionListener((ItemKey key, Entry entry, RemovalCause cause) -> {
                     if (key != null && entry != null) {
                         entry.markRemoved();
@@ -92,7 +90,30 @@ public final class MemoryCachingBackend implements CachingBackend {
     @Override
     public CacheItem get(ItemKey key) {
         Entry e = cache.getIfPresent(key);
-        return e == null || e.isRemoved() ? null : e.item();
+        if (e == null || e.isRemoved()) {
+            return null;
+        }
+        if (e.mayExpire()) {
+            long now = ticker.read();
+            if (e.isExpiredAt(now)) {
+                expire(key, e);
+                return null;
+            }
+            e.touch(now);
+        }
+        return e.item();
+    }
+
+    /** Removes an entry found expired, unless it was replaced meanwhile. */
+    private void expire(ItemKey key, Entry expired) {
+        map.compute(key, (k, current) -> {
+            if (current != expired) {
+                return current;
+            }
+            current.markRemoved();
+            index.unindex(k, current.item().dependencies());
+            return null;
+        });
     }
 
     @Override
@@ -115,7 +136,8 @@ public final class MemoryCachingBackend implements CachingBackend {
             if (log.isStale(token, canonical, dependencies)) {
                 return false;
             }
-            Entry entry = new Entry(item);
+            Entry entry = new Entry(item, item.absoluteExpirationNanos() == CacheItem.NO_EXPIRATION
+                    && item.slidingExpirationNanos() == CacheItem.NO_EXPIRATION ? 0 : ticker.read());
             ItemKey[] collided = new ItemKey[1];
             Entry stored = map.compute(key, (k, old) -> {
                 Set<String> oldDependencies = old == null ? Set.of() : old.item().dependencies();
@@ -237,8 +259,18 @@ public final class MemoryCachingBackend implements CachingBackend {
         return cache.stats();
     }
 
-    /** Performs pending maintenance (expiration, eviction) now; for tests and tools. */
+    /**
+     * Removes expired entries and performs Caffeine's pending maintenance now. Expired entries are otherwise removed
+     * when read, or evicted by size like any other; call this periodically if many entries expire unread and
+     * memory matters.
+     */
     public void cleanUp() {
+        long now = ticker.read();
+        for (Map.Entry<ItemKey, Entry> e : map.entrySet()) {
+            if (e.getValue().mayExpire() && e.getValue().isExpiredAt(now)) {
+                expire(e.getKey(), e.getValue());
+            }
+        }
         cache.cleanUp();
     }
 

@@ -34,6 +34,13 @@ public final class KeyShape {
     private final boolean argumentsAreComponents;
     private final MethodKey.Key0 key0;
     final int hash;
+    /**
+     * The last target class seen not to implement {@link CacheKey}. A negative {@code instanceof} test against an
+     * interface scans the class's secondary supertypes on every call (HotSpot caches only positive answers); a
+     * method's target is nearly always of one class, so comparing the class first makes the test one load and one
+     * compare. A racy field: a stale value only costs one {@code instanceof}.
+     */
+    private Class<?> plainTargetClass;
 
     /**
      * @param className      binary name of the declaring class
@@ -110,7 +117,7 @@ public final class KeyShape {
      * {@link CacheKey} and every argument stands for itself, the arguments become the key's components directly.
      */
     public MethodKey key(Object target) {
-        if (keyParams.length == 0 && !(target instanceof CacheKey)) {
+        if (keyParams.length == 0 && isPlain(target)) {
             return key0;
         }
         return keyOf(target, new Object[0]);
@@ -118,7 +125,7 @@ public final class KeyShape {
 
     /** The key of a one-argument call; see {@link #key(Object)}. */
     public MethodKey key(Object target, Object a0) {
-        if (argumentsAreComponents && !(target instanceof CacheKey)) {
+        if (argumentsAreComponents && isPlain(target)) {
             return new MethodKey.Key1(this, a0);
         }
         return keyOf(target, new Object[] {a0});
@@ -126,7 +133,7 @@ public final class KeyShape {
 
     /** The key of a two-argument call; see {@link #key(Object)}. */
     public MethodKey key(Object target, Object a0, Object a1) {
-        if (argumentsAreComponents && !(target instanceof CacheKey)) {
+        if (argumentsAreComponents && isPlain(target)) {
             return new MethodKey.Key2(this, a0, a1);
         }
         return keyOf(target, new Object[] {a0, a1});
@@ -134,10 +141,26 @@ public final class KeyShape {
 
     /** The key of a three-argument call; see {@link #key(Object)}. */
     public MethodKey key(Object target, Object a0, Object a1, Object a2) {
-        if (argumentsAreComponents && !(target instanceof CacheKey)) {
+        if (argumentsAreComponents && isPlain(target)) {
             return new MethodKey.Key3(this, a0, a1, a2);
         }
         return keyOf(target, new Object[] {a0, a1, a2});
+    }
+
+    /** Whether the target is not part of the key: static (null), or of a class that does not implement CacheKey. */
+    private boolean isPlain(Object target) {
+        if (target == null) {
+            return true;
+        }
+        Class<?> c = target.getClass();
+        if (c == plainTargetClass) {
+            return true;
+        }
+        if (target instanceof CacheKey) {
+            return false;
+        }
+        plainTargetClass = c;
+        return true;
     }
 
     /** The key of a four-argument call; see {@link #key(Object)}. */
