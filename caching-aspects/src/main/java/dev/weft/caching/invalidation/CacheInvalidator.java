@@ -107,6 +107,15 @@ public final class CacheInvalidator implements CachingBackend, InvalidationPubli
         return runtime.name;
     }
 
+    /**
+     * Calls {@code listener} with the latency of every message applied from now on: milliseconds from its sending, on
+     * the sender's clock, to its application here, on this instance's (so it includes the two clocks' offset). For
+     * metrics; the listener runs on the transport's thread and must be quick.
+     */
+    public void setMessageLatencyListener(java.util.function.LongConsumer listener) {
+        runtime.setLatencyListener(Objects.requireNonNull(listener, "listener"));
+    }
+
     /** Waits until the transport delivers messages, up to {@code timeout}; returns whether it does. */
     public boolean awaitConnected(java.time.Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -276,9 +285,11 @@ public final class CacheInvalidator implements CachingBackend, InvalidationPubli
                     break;
             }
         }
+        long now = System.currentTimeMillis();
         runtime.counters.messagesReceived.increment();
         runtime.counters.operationsApplied.add(m.operations().size());
-        runtime.counters.lastMessageReceivedMillis = System.currentTimeMillis();
+        runtime.counters.lastMessageReceivedMillis = now;
+        runtime.messageLatency(now - m.sentAtMillis());
         if (verdict.lost() > 0) {
             lost(verdict.lost(), m.sender() + " #" + verdict.firstLost()
                     + (verdict.lost() > 1 ? ".." + (verdict.firstLost() + verdict.lost() - 1) : ""));

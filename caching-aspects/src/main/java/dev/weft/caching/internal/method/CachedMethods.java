@@ -7,7 +7,10 @@ import org.aspectj.lang.reflect.MethodSignature;
 import dev.weft.caching.CachingStatistics;
 
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.TreeMap;
 import java.util.Collection;
 import java.util.Collections;
@@ -28,8 +31,26 @@ public final class CachedMethods {
     private static final ConcurrentHashMap<JoinPoint.StaticPart, InvalidatingMethod> INVALIDATING =
             new ConcurrentHashMap<>();
 
+    private static final List<Consumer<CachedMethod>> CREATION_LISTENERS = new CopyOnWriteArrayList<>();
+
     static {
         ProfileListeners.add(profile -> BY_METHOD.values().forEach(m -> m.profileChanged(profile)));
+    }
+
+    /**
+     * Calls {@code listener} with every method used so far, then with each one used for the first time from now on
+     * (metrics register their meters this way). The listener must be quick and must not throw.
+     */
+    public static void addCreationListener(Consumer<CachedMethod> listener) {
+        CREATION_LISTENERS.add(listener);
+        BY_METHOD.values().forEach(listener);
+    }
+
+    private static CachedMethod created(CachedMethod m) {
+        for (Consumer<CachedMethod> l : CREATION_LISTENERS) {
+            l.accept(m);
+        }
+        return m;
     }
 
     private CachedMethods() {
@@ -43,14 +64,29 @@ public final class CachedMethods {
 
     private static CachedMethod create(JoinPoint.StaticPart joinPoint) {
         Method method = ((MethodSignature) joinPoint.getSignature()).getMethod();
-        CachedMethod m = BY_METHOD.computeIfAbsent(method, k -> new CachedMethod(k, joinPoint));
+        CachedMethod m = BY_METHOD.get(method);
+        if (m == null) {
+            CachedMethod fresh = new CachedMethod(method, joinPoint);
+            m = BY_METHOD.putIfAbsent(method, fresh);
+            if (m == null) {
+                m = created(fresh);
+            }
+        }
         BY_JOIN_POINT.putIfAbsent(joinPoint, m);
         return m;
     }
 
     /** The metadata of a {@code @Cached} method, for invalidation. */
     public static CachedMethod forMethod(Method method) {
-        return BY_METHOD.computeIfAbsent(method, k -> new CachedMethod(k, null));
+        CachedMethod m = BY_METHOD.get(method);
+        if (m == null) {
+            CachedMethod fresh = new CachedMethod(method, null);
+            m = BY_METHOD.putIfAbsent(method, fresh);
+            if (m == null) {
+                m = created(fresh);
+            }
+        }
+        return m;
     }
 
     /** The metadata of the {@code @InvalidateCache} method executing at {@code joinPoint}. */

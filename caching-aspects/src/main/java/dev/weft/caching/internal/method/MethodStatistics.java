@@ -59,6 +59,11 @@ public final class MethodStatistics {
         return staleServed.sum();
     }
 
+    /** Values stored: completed loads minus the stores refused as stale. */
+    public long stores() {
+        return loads.sum() - staleWriteBacksPrevented.sum();
+    }
+
     public long invalidations() {
         return invalidations.sum();
     }

@@ -39,6 +39,7 @@ public final class InvalidatorRuntime {
     private final MessageSender sender;
     private final InvalidatorOptions options;
     private volatile LongConsumer echoListener = sequence -> { };
+    private volatile LongConsumer latencyListener = millis -> { };
 
     public InvalidatorRuntime(InvalidationTransport transport, InvalidatorOptions options) {
         this.transport = transport;
@@ -94,6 +95,15 @@ public final class InvalidatorRuntime {
     /** Called with the sequence number of each of this instance's own messages that comes back. */
     public void ownMessageEchoed(long sequence) {
         echoListener.accept(sequence);
+    }
+
+    /** Reports the latency of an applied message, sender's clock to this instance's, in milliseconds. */
+    public void messageLatency(long millis) {
+        latencyListener.accept(millis);
+    }
+
+    public void setLatencyListener(LongConsumer listener) {
+        this.latencyListener = listener;
     }
 
     /** Lets a transport watch its own messages come back (to detect a competing consumer on its subscription). */

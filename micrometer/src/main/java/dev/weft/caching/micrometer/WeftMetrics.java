@@ -1,0 +1,149 @@
+package dev.weft.caching.micrometer;
+
+import dev.weft.caching.CachingServices;
+import dev.weft.caching.invalidation.CacheInvalidator;
+import dev.weft.caching.invalidation.InvalidatorStatus;
+import dev.weft.caching.internal.method.CachedMethod;
+import dev.weft.caching.internal.method.CachedMethods;
+import dev.weft.caching.internal.method.MethodStatistics;
+import dev.weft.caching.memory.MemoryCachingBackend;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Weft's counters as Micrometer meters. Meters read Weft's own counters when the registry polls them: nothing is
+ * counted twice, and the hit path pays nothing for metrics.
+ *
+ * <pre>{@code
+ * WeftMetrics.create()
+ *     .backend(memoryBackend)        // cache.size, cache.evictions
+ *     .invalidator(invalidator)      // weft.invalidations.*, weft.invalidation.latency
+ *     .bindTo(registry);
+ * }</pre>
+ *
+ * <h2>Meters</h2>
+ * Per cached method, tagged {@code cache} (the method, {@code com.acme.Svc.get}) and {@code profile}, under
+ * Micrometer's cache conventions: {@code cache.gets} ({@code result=hit|miss}), {@code cache.puts}, and
+ * {@code weft.load.duration} (a function timer over the loads). A method appears when it is first called. For the
+ * memory backend, tagged {@code cache=weft}: {@code cache.size}, and {@code cache.evictions} when the backend records
+ * Caffeine statistics. For an invalidator: {@code weft.invalidations.sent}, {@code weft.invalidations.received}
+ * (operations), {@code weft.invalidation.gaps}, {@code weft.invalidation.malformed}, {@code weft.invalidation.connected}
+ * (1 or 0), {@code weft.invalidation.bypassing} (1 while the cache is bypassed), and {@code weft.invalidation.latency},
+ * a timer from each applied message's sending (sender's clock) to its application (this clock).
+ *
+ * <p>Bind one instance to one registry. Thread-safe once bound.
+ */
+public final class WeftMetrics implements MeterBinder {
+
+    private final Tags commonTags;
+    private MemoryCachingBackend backend;
+    private CacheInvalidator invalidator;
+
+    private WeftMetrics(Iterable<Tag> tags) {
+        this.commonTags = Tags.of(tags);
+    }
+
+    /** Metrics with no extra tags. */
+    public static WeftMetrics create() {
+        return new WeftMetrics(Tags.empty());
+    }
+
+    /** Metrics with these tags added to every meter. */
+    public static WeftMetrics create(Iterable<Tag> tags) {
+        return new WeftMetrics(Objects.requireNonNull(tags, "tags"));
+    }
+
+    /** Also meter this memory backend's size and evictions. */
+    public WeftMetrics backend(MemoryCachingBackend backend) {
+        this.backend = Objects.requireNonNull(backend, "backend");
+        return this;
+    }
+
+    /** Also meter this invalidator's traffic, losses and latency. */
+    public WeftMetrics invalidator(CacheInvalidator invalidator) {
+        this.invalidator = Objects.requireNonNull(invalidator, "invalidator");
+        return this;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Objects.requireNonNull(registry, "registry");
+        CachedMethods.addCreationListener(method -> bindMethod(registry, method));
+        if (backend != null) {
+            bindBackend(registry, backend);
+        }
+        if (invalidator != null) {
+            bindInvalidator(registry, invalidator);
+        }
+    }
+
+    private void bindMethod(MeterRegistry registry, CachedMethod method) {
+        MethodStatistics s = method.statistics();
+        Tags tags = commonTags.and("cache", method.keys().prefix(), "profile", method.settings().profile());
+        FunctionCounter.builder("cache.gets", s, MethodStatistics::hits)
+                .tags(tags).tag("result", "hit")
+                .description("Calls answered from the cache").register(registry);
+        FunctionCounter.builder("cache.gets", s, MethodStatistics::misses)
+                .tags(tags).tag("result", "miss")
+                .description("Calls that ran the method to load the value").register(registry);
+        FunctionCounter.builder("cache.puts", s, MethodStatistics::stores)
+                .tags(tags).description("Values stored").register(registry);
+        FunctionTimer.builder("weft.load.duration", s, MethodStatistics::loads, MethodStatistics::loadNanos,
+                        TimeUnit.NANOSECONDS)
+                .tags(tags).description("Time spent running cached methods on misses").register(registry);
+        FunctionCounter.builder("weft.load.stale.prevented", s, MethodStatistics::staleWriteBacksPrevented)
+                .tags(tags).description("Loads not stored because an invalidation overlapped them")
+                .register(registry);
+    }
+
+    private void bindBackend(MeterRegistry registry, MemoryCachingBackend memory) {
+        Tags tags = commonTags.and("cache", "weft");
+        Gauge.builder("cache.size", memory, MemoryCachingBackend::estimatedSize)
+                .tags(tags).description("Entries in the memory backend (approximate)").register(registry);
+        FunctionCounter.builder("cache.evictions", memory, m -> m.caffeineStatistics().evictionCount())
+                .tags(tags).description("Entries evicted by size (needs recordStatistics)").register(registry);
+    }
+
+    private void bindInvalidator(MeterRegistry registry, CacheInvalidator inv) {
+        Tags tags = commonTags.and("instance", inv.instanceId());
+        counter(registry, inv, "weft.invalidations.sent", InvalidatorStatus::operationsSent, tags,
+                "Invalidations published by this instance");
+        counter(registry, inv, "weft.invalidations.received", InvalidatorStatus::operationsApplied, tags,
+                "Invalidations from other instances applied here");
+        counter(registry, inv, "weft.invalidation.gaps", InvalidatorStatus::gapsDetected, tags,
+                "Sequence gaps: invalidation messages lost");
+        counter(registry, inv, "weft.invalidation.malformed", InvalidatorStatus::malformedMessages, tags,
+                "Malformed messages ignored");
+        Gauge.builder("weft.invalidation.connected", inv, i -> i.status().connected() ? 1 : 0)
+                .tags(tags).description("1 while other instances' invalidations arrive").register(registry);
+        Gauge.builder("weft.invalidation.bypassing", inv, i -> i.status().bypassingCache() ? 1 : 0)
+                .tags(tags).description("1 while the cache is bypassed (disconnected)").register(registry);
+        Timer latency = Timer.builder("weft.invalidation.latency")
+                .tags(tags)
+                .description("From a message's sending (sender's clock) to its application here (this clock)")
+                .publishPercentileHistogram()
+                .register(registry);
+        inv.setMessageLatencyListener(millis -> latency.record(Math.max(0, millis), TimeUnit.MILLISECONDS));
+    }
+
+    private static void counter(MeterRegistry registry, CacheInvalidator inv, String name,
+                                ToDoubleFunction<InvalidatorStatus> value, Tags tags, String description) {
+        FunctionCounter.builder(name, inv, i -> value.applyAsDouble(i.status()))
+                .tags(tags).description(description).register(registry);
+    }
+
+    @Override
+    public String toString() {
+        return "WeftMetrics{statistics=" + CachingServices.class.getSimpleName() + ".statistics()}";
+    }
+}

@@ -1,0 +1,56 @@
+package dev.weft.caching.micrometer;
+
+import dev.weft.caching.Cached;
+import dev.weft.caching.CachingServices;
+import dev.weft.caching.memory.MemoryCachingBackend;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The meters read Weft's counters: a method's hits and misses, its loads, the backend's size. */
+class WeftMetricsTest {
+
+    static class Prices {
+        @Cached
+        long price(String sku) {
+            return sku.length();
+        }
+    }
+
+    private final MemoryCachingBackend backend = MemoryCachingBackend.builder().recordStatistics(true).build();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    @AfterEach
+    void close() {
+        backend.close();
+    }
+
+    private double count(String name, String... tags) {
+        return registry.get(name).tags(tags).functionCounter().count();
+    }
+
+    @Test
+    void hitsMissesPutsAndLoadsOfAMethodAreMeteredUnderCacheConventions() {
+        CachingServices.setDefaultBackend(backend);
+        WeftMetrics.create().backend(backend).bindTo(registry);
+        Prices prices = new Prices();
+        prices.price("tea");
+        prices.price("tea");
+        prices.price("tea");
+        prices.price("coffee");
+        String cache = "dev.weft.caching.micrometer.WeftMetricsTest$Prices.price";
+        assertThat(count("cache.gets", "cache", cache, "result", "hit")).isEqualTo(2);
+        assertThat(count("cache.gets", "cache", cache, "result", "miss")).isEqualTo(2);
+        assertThat(count("cache.puts", "cache", cache)).isEqualTo(2);
+        FunctionTimer loads = registry.get("weft.load.duration").tags("cache", cache, "profile", "default")
+                .functionTimer();
+        assertThat(loads.count()).isEqualTo(2);
+        assertThat(loads.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+        assertThat(registry.get("cache.size").tags("cache", "weft").gauge().value()).isEqualTo(2);
+    }
+}
