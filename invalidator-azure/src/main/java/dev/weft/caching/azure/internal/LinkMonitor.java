@@ -1,0 +1,143 @@
+package dev.weft.caching.azure.internal;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Decides when the receive link delivers, from what arrives on it.
+ *
+ * <h2>Why not the SDK's own signal</h2>
+ * The SDK (7.17, "v2" receive stack) gives none: a {@code ServiceBusProcessorClient} re-creates a lost receive link
+ * inside its message flux ({@code ServiceBusReceiverAsyncClient.getOrCreateConsumer}: a retried, repeated link mono
+ * feeding a {@code MessageFlux}) and calls {@code processError} only when a whole message pump ends (retries
+ * exhausted, or a non-retriable error such as a missing entity). A dropped connection that the SDK repairs is
+ * never reported, and no public API exposes link attach, credit or connection state. So this class watches
+ * deliveries instead: <b>the link is up when something arrives on it</b>.
+ *
+ * <h2>Rules</h2>
+ * <ul>
+ *   <li>Any delivery (another instance's invalidation, a probe, this instance's own message coming back) proves
+ *       the link. The first delivery after start or after a loss is the (re)subscription.</li>
+ *   <li>When nothing arrived for {@code interval} (plus up to half of it at random, so that in a quiet fleet one
+ *       instance's probe, which every instance receives, spares the others theirs), a probe is sent.</li>
+ *   <li>If nothing at all arrives within {@code timeout} of the probe, the link counts as lost. So does an error
+ *       the processor reports (its pump ended).</li>
+ *   <li>While not up, a probe goes out every {@code interval}, so that a repaired link shows itself even on a quiet
+ *       topic (a probe sent during the outage waits in the subscription and arrives when the link is back).</li>
+ * </ul>
+ * Because a Service Bus subscription keeps messages while the link is down (until their time-to-live), a short
+ * outage loses nothing; the cache is still cleared on the new link, as every transport does.
+ *
+ * <p>Thread-safe: synchronized, and the {@link Link} callbacks run under the lock so that a "subscribed" and a
+ * "lost" can never reach the invalidator in the opposite order of the decisions. Callbacks must not block.
+ */
+final class LinkMonitor {
+
+    /** The receive link's state as this monitor sees it. */
+    enum State {
+        CONNECTING, UP, DOWN, CLOSED
+    }
+
+    /** What the monitor makes happen. */
+    interface Link {
+        /** The link delivers (again). */
+        void subscribed();
+
+        /** The link stopped delivering. */
+        void lost(String reason);
+
+        /**
+         * Send a probe now (asynchronously).
+         *
+         * @param judged whether the link is up, so that the probe's echo can be judged (see {@link EchoTracker})
+         */
+        void probe(boolean judged);
+    }
+
+    private final long intervalNanos;
+    private final long timeoutNanos;
+    private final Duration timeout;
+    private final Link link;
+
+    private State state = State.CONNECTING;
+    private long nextProbeAt;
+    private boolean probeOutstanding;
+    private long probeSentAt;
+
+    LinkMonitor(Duration interval, Duration timeout, Link link) {
+        this.intervalNanos = interval.toNanos();
+        this.timeoutNanos = timeout.toNanos();
+        this.timeout = timeout;
+        this.link = link;
+    }
+
+    /** Starts probing at once. */
+    synchronized void start(long now) {
+        nextProbeAt = now;
+    }
+
+    synchronized State state() {
+        return state;
+    }
+
+    synchronized boolean isUp() {
+        return state == State.UP;
+    }
+
+    /** Something arrived on the link. */
+    synchronized void delivered(long now) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        probeOutstanding = false;
+        nextProbeAt = now + intervalNanos + ThreadLocalRandom.current().nextLong(intervalNanos / 2 + 1);
+        if (state != State.UP) {
+            state = State.UP;
+            link.subscribed();
+        }
+    }
+
+    /** The processor reported an error: its message pump ended, the SDK builds another. */
+    synchronized void failed(String reason, long now) {
+        if (state == State.UP) {
+            state = State.DOWN;
+            link.lost(reason);
+        }
+        probeOutstanding = false;
+        // the error may have been brief: a probe shows at once whether the link delivers
+        nextProbeAt = now;
+    }
+
+    /** Called periodically: sends probes, and declares the link lost when a probe went unanswered. */
+    synchronized void tick(long now) {
+        switch (state) {
+            case UP:
+                if (probeOutstanding) {
+                    if (now - probeSentAt >= timeoutNanos) {
+                        state = State.DOWN;
+                        probeOutstanding = false;
+                        nextProbeAt = now + intervalNanos;
+                        link.lost("nothing arrived within " + timeout + " of a probe");
+                    }
+                } else if (now - nextProbeAt >= 0) {
+                    probeOutstanding = true;
+                    probeSentAt = now;
+                    link.probe(true);
+                }
+                break;
+            case CONNECTING:
+            case DOWN:
+                if (now - nextProbeAt >= 0) {
+                    nextProbeAt = now + intervalNanos;
+                    link.probe(false);
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    synchronized void close() {
+        state = State.CLOSED;
+    }
+}

@@ -1,0 +1,470 @@
+package dev.weft.caching.azure.internal;
+
+import com.azure.messaging.servicebus.ServiceBusClientBuilder;
+import com.azure.messaging.servicebus.ServiceBusErrorContext;
+import com.azure.messaging.servicebus.ServiceBusProcessorClient;
+import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
+import com.azure.messaging.servicebus.ServiceBusReceivedMessageContext;
+import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
+import dev.weft.caching.CachingConfigurationException;
+import dev.weft.caching.azure.AzureCacheInvalidatorOptions;
+import dev.weft.caching.azure.SubscriptionStrategy;
+import dev.weft.caching.invalidation.InvalidationMessage;
+import dev.weft.caching.invalidation.InvalidationMessage.Operation;
+import dev.weft.caching.invalidation.InvalidationMessageFormatException;
+import dev.weft.caching.invalidation.InvalidationTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Invalidation messages over one Service Bus topic: published with a sender, received on this instance's own
+ * subscription in RECEIVE_AND_DELETE mode.
+ *
+ * <p><b>Receiving.</b> A {@link ServiceBusProcessorClient} rather than the async receiver: the processor owns
+ * recovery (it rolls a new message pump when one ends, and reports why to {@code processError}), where a receiver's
+ * {@code Flux} simply terminates and would need re-subscribing by hand. RECEIVE_AND_DELETE (no completion round
+ * trip; an invalidation lost with a crashing instance dies with its cache anyway), one call at a time (messages
+ * are applied in order), and a small prefetch so that a burst does not wait for credit per message.
+ *
+ * <p><b>Knowing the link is up.</b> The SDK exposes no receive-link state; {@link LinkMonitor} derives it from
+ * deliveries and probes, and {@link EchoTracker} finds a competing consumer from this instance's own messages.
+ *
+ * <p><b>Resources.</b> Everything here was created here and is closed by {@link #close()}: the processor and the
+ * sender (one AMQP connection), the scheduler thread, and an auto-created subscription (deleted).
+ */
+public final class ServiceBusTransport implements InvalidationTransport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceBusTransport.class);
+    private static final int PREFETCH = 20;
+    /** Room left in a batch for the AMQP envelope of one message (properties, annotations, framing). */
+    static final int ENVELOPE_BYTES = 2048;
+    private static final long SHARED_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    private final AzureCacheInvalidatorOptions options;
+    private final NamespaceAccess access;
+    private final SubscriptionProvisioner provisioner;
+    private final String strategy;
+    private final String origin = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    private final LinkMonitor monitor;
+    private final EchoTracker echoes;
+    private final CountDownLatch firstDelivery = new CountDownLatch(1);
+    private final AtomicBoolean recreating = new AtomicBoolean();
+    private final LongAdder probesSent = new LongAdder();
+    private final LongAdder missingOwnMessages = new LongAdder();
+    private final LongAdder receiveErrors = new LongAdder();
+
+    private volatile Listener listener;
+    private volatile String subscription;
+    private volatile TopicSender sender;
+    private volatile ServiceBusProcessorClient processor;
+    private volatile ScheduledExecutorService scheduler;
+    private volatile boolean starting;
+    private volatile RuntimeException startFailure;
+    private volatile boolean closed;
+    private volatile boolean sharedSuspected;
+    private volatile String lastReceiveError = "";
+    private long lastSharedLogNanos;
+
+    /** A transport for {@code options}; {@code publishOnly} needs no subscription strategy. */
+    public ServiceBusTransport(AzureCacheInvalidatorOptions options, boolean publishOnly) {
+        this.options = options;
+        this.access = new NamespaceAccess(options.connectionString(), options.fullyQualifiedNamespace(),
+                options.credential(), options.topic(), options.retryOptions(), options.clientCustomizer(),
+                options.httpClient(), options.messageTimeToLive());
+        SubscriptionStrategy s = options.subscription();
+        this.strategy = publishOnly ? "publish-only" : String.valueOf(s);
+        this.provisioner = publishOnly ? null : provisioner(s);
+        this.monitor = new LinkMonitor(options.linkCheckInterval(), options.linkCheckTimeout(), new MonitoredLink());
+        this.echoes = new EchoTracker(Math.max(options.reorderWindow().toNanos(), TimeUnit.MILLISECONDS.toNanos(500)),
+                options.messageTimeToLive().toNanos());
+    }
+
+    private SubscriptionProvisioner provisioner(SubscriptionStrategy s) {
+        if (s == null) {
+            throw new CachingConfigurationException("AzureCacheInvalidator.create needs a subscription strategy: set "
+                    + "subscription(SubscriptionStrategy.existing(name)) or subscription(SubscriptionStrategy"
+                    + ".autoCreate()); a publish-only client (AzureCacheInvalidator.publisher) needs none");
+        }
+        SubscriptionNames names = new SubscriptionNames(options.instanceIdPrefix());
+        switch (s.kind()) {
+            case EXISTING:
+                return new ExistingSubscription(s.name());
+            case AUTO_CREATE:
+                return new AdministrationSubscriptions(access, names, s.createsTopicIfMissing());
+            default:
+                return new ResourceManagerSubscriptions(access, names, s.createsTopicIfMissing(),
+                        s.azureSubscriptionId(), s.resourceGroup(), s.namespace());
+        }
+    }
+
+    private String where() {
+        return "namespace " + access.namespace() + ", topic '" + access.topic() + "'"
+                + (subscription == null ? "" : ", subscription '" + subscription + "'");
+    }
+
+    // ---- start ----------------------------------------------------------------------------------------------
+
+    /**
+     * Provisions the subscription, opens the sender (a missing topic or Send right fails here), starts the
+     * processor and waits until the link delivers, a permanent error shows, or the start timeout passes.
+     */
+    @Override
+    public void start(Listener listener) {
+        this.listener = listener;
+        starting = true;
+        try {
+            subscription = provisioner.provision();
+            ServiceBusClientBuilder builder = access.clientBuilder();
+            openSender(builder);
+            processor = builder.processor()
+                    .topicName(access.topic())
+                    .subscriptionName(subscription)
+                    .receiveMode(ServiceBusReceiveMode.RECEIVE_AND_DELETE)
+                    .disableAutoComplete()
+                    .maxConcurrentCalls(1)
+                    .prefetchCount(PREFETCH)
+                    .processMessage(this::onDelivery)
+                    .processError(this::onError)
+                    .buildProcessorClient();
+            startScheduler();
+            processor.start();
+            LOG.info("Receiving invalidations on {} ({}), waiting up to {} for the link", where(), strategy,
+                    options.startTimeout());
+            awaitFirstDelivery();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        } finally {
+            starting = false;
+        }
+    }
+
+    private void awaitFirstDelivery() {
+        boolean delivered;
+        try {
+            delivered = firstDelivery.await(options.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CachingConfigurationException("interrupted while starting to receive on " + where(), e);
+        }
+        if (startFailure != null) {
+            throw startFailure;
+        }
+        if (!delivered) {
+            String message = "the receive link on " + where() + " delivered nothing within " + options.startTimeout()
+                    + " (not even this instance's probe)" + (lastReceiveError.isEmpty() ? ""
+                    : "; last error: " + lastReceiveError);
+            if (options.requireConnectionAtStart()) {
+                throw new CachingConfigurationException(message + " (set requireConnectionAtStart(false) to start "
+                        + "disconnected and keep trying)");
+            }
+            LOG.warn("{}; starting disconnected, will keep trying", message);
+        }
+    }
+
+    /** For a publish-only client: opens and checks the sender; nothing is received. */
+    public void startPublishing() {
+        try {
+            openSender(access.clientBuilder());
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void openSender(ServiceBusClientBuilder builder) {
+        sender = new TopicSender(builder.sender().topicName(access.topic()).buildAsyncClient(), origin,
+                options.messageTimeToLive());
+        int linkMax;
+        try {
+            linkMax = sender.verify(options.startTimeout());
+        } catch (RuntimeException e) {
+            if (!ServiceBusErrors.isPermanent(e) && !options.requireConnectionAtStart()) {
+                LOG.warn("Cannot open the sender on {} yet ({}); publishing will keep trying", where(),
+                        ServiceBusErrors.rootMessage(e));
+                return;
+            }
+            throw new CachingConfigurationException("cannot publish invalidations: "
+                    + ServiceBusErrors.explain(e, where(), false, access.authentication()), e);
+        }
+        if (options.maxMessageBytes() + ENVELOPE_BYTES > linkMax) {
+            throw new CachingConfigurationException("maxMessageBytes " + options.maxMessageBytes() + " does not fit "
+                    + "the messages of " + access.namespace() + ", which accepts " + linkMax + " bytes per message "
+                    + "with its envelope; set maxMessageBytes(" + (linkMax - ENVELOPE_BYTES) + ") or less");
+        }
+    }
+
+    private void startScheduler() {
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "weft-servicebus-" + origin.substring(0, 8));
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.min(options.linkCheckInterval().toMillis(), options.linkCheckTimeout().toMillis()) / 4;
+        period = Math.max(20, Math.min(500, period));
+        monitor.start(System.nanoTime());
+        scheduler.scheduleWithFixedDelay(this::tick, 0, period, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        try {
+            long now = System.nanoTime();
+            monitor.tick(now);
+            int missing = echoes.expire(now);
+            if (missing > 0) {
+                ownMessagesMissing(missing, now);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Link check on {} failed", where(), e);
+        }
+    }
+
+    // ---- receiving ------------------------------------------------------------------------------------------
+
+    private void onDelivery(ServiceBusReceivedMessageContext context) {
+        if (closed) {
+            return;
+        }
+        ServiceBusReceivedMessage message = context.getMessage();
+        Map<String, Object> properties = message.getApplicationProperties();
+        long now = System.nanoTime();
+        monitor.delivered(now);
+        if (origin.equals(properties.get(WireProperties.ORIGIN))
+                && properties.get(WireProperties.NUMBER) instanceof Number) {
+            echoes.echoed(((Number) properties.get(WireProperties.NUMBER)).longValue(), now);
+        }
+        if (properties.containsKey(WireProperties.PROBE)) {
+            return;
+        }
+        listener.onMessage(message.getBody().toBytes());
+    }
+
+    private void onError(ServiceBusErrorContext context) {
+        if (closed) {
+            return;
+        }
+        Throwable error = context.getException();
+        ServiceBusErrors.Problem problem = ServiceBusErrors.classify(error);
+        String explained = ServiceBusErrors.explain(error, where(), true, access.authentication());
+        if (starting && problem != ServiceBusErrors.Problem.TRANSIENT) {
+            startFailure = new CachingConfigurationException("cannot receive invalidations: " + explained, error);
+            firstDelivery.countDown();
+            return;
+        }
+        receiveErrors.increment();
+        lastReceiveError = explained;
+        if (monitor.isUp()) {
+            LOG.warn("Receive error on {} ({}): {}", where(), context.getErrorSource(), explained);
+        } else {
+            LOG.debug("Receive error on {} ({}): {}", where(), context.getErrorSource(), explained);
+        }
+        monitor.failed(explained, System.nanoTime());
+        if (problem == ServiceBusErrors.Problem.ENTITY_NOT_FOUND && provisioner.createdByWeft()
+                && recreating.compareAndSet(false, true)) {
+            scheduler.execute(() -> {
+                try {
+                    if (!closed) {
+                        provisioner.recreate();
+                    }
+                } finally {
+                    recreating.set(false);
+                }
+            });
+        }
+    }
+
+    /** Guarded by the scheduler thread (the only caller). */
+    private void ownMessagesMissing(int missing, long now) {
+        missingOwnMessages.add(missing);
+        long total = missingOwnMessages.sum();
+        boolean first = !sharedSuspected;
+        if (total < 2) {
+            LOG.warn("One of this instance's own messages did not come back on {} although a later one did: another "
+                    + "consumer may be receiving from this subscription (or a link failure lost it in transit)",
+                    where());
+            return;
+        }
+        sharedSuspected = true;
+        if (first || now - lastSharedLogNanos >= SHARED_LOG_INTERVAL_NANOS) {
+            lastSharedLogNanos = now;
+            LOG.error("SHARED SUBSCRIPTION: {} of this instance's own messages were received by another consumer of {}."
+                    + " Service Bus gives each message of a subscription to one receiver only, so every instance on it "
+                    + "misses invalidations (each loss is detected and clears the cache, but the caches are mostly "
+                    + "cold). Give each instance its own subscription: a distinct SubscriptionStrategy.existing(name) "
+                    + "per instance, or SubscriptionStrategy.autoCreate()", total, where());
+        }
+    }
+
+    /** The monitor's decisions, turned into listener calls and probes. Runs under the monitor's lock. */
+    private final class MonitoredLink implements LinkMonitor.Link {
+        @Override
+        public void subscribed() {
+            listener.onSubscribed();
+            firstDelivery.countDown();
+        }
+
+        @Override
+        public void lost(String reason) {
+            echoes.forget();
+            listener.onDisconnected(reason);
+        }
+
+        @Override
+        public void probe(boolean judged) {
+            TopicSender s = sender;
+            if (s == null || closed) {
+                return;
+            }
+            // two probes, one after the other: on a subscription shared round-robin, one of them usually comes
+            // back and shows that the other was taken, even on a topic where this instance publishes nothing
+            long first = s.nextNumber();
+            long second = s.nextNumber();
+            if (judged) {
+                long now = System.nanoTime();
+                echoes.sent(first, now);
+                echoes.sent(second, now);
+            }
+            probesSent.add(2);
+            s.send(s.message(first, new byte[0], true)).whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    echoes.notSent(first);
+                    echoes.notSent(second);
+                    LOG.debug("Probe on {} not sent: {}", where(), failure.toString());
+                    return;
+                }
+                s.send(s.message(second, new byte[0], true)).whenComplete((ok2, failure2) -> {
+                    if (failure2 != null) {
+                        echoes.notSent(second);
+                    }
+                });
+            });
+        }
+    }
+
+    // ---- publishing -----------------------------------------------------------------------------------------
+
+    @Override
+    public CompletionStage<Void> publish(byte[] message) {
+        TopicSender s = sender;
+        if (s == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(closed ? "closed" : "not started"));
+        }
+        long number = s.nextNumber();
+        boolean judged = provisioner != null && monitor.isUp();
+        if (judged) {
+            echoes.sent(number, System.nanoTime());
+        }
+        return s.send(s.message(number, message, false)).exceptionallyCompose(failure -> {
+            echoes.notSent(number);
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof TopicSender.MessageTooLargeException) {
+                return publishClearInstead(s, message, cause);
+            }
+            return CompletableFuture.failedFuture(cause);
+        });
+    }
+
+    /**
+     * A message the namespace refuses would be retried forever and block every later one: send a "clear
+     * everything" under the same sequence number instead, which covers what it carried.
+     */
+    private CompletableFuture<Void> publishClearInstead(TopicSender s, byte[] message, Throwable why) {
+        InvalidationMessage original;
+        try {
+            original = InvalidationMessage.decode(message, new InvalidationMessage.Limits(message.length, 1 << 20));
+        } catch (InvalidationMessageFormatException e) {
+            return CompletableFuture.failedFuture(why);
+        }
+        LOG.error("An invalidation message of {} bytes does not fit {} ({}); publishing a 'clear everything' in its "
+                + "place (set a smaller maxMessageBytes)", message.length, where(), why.getMessage());
+        byte[] clear = new InvalidationMessage(original.sender(), original.senderStartMillis(), original.sequence(),
+                original.sentAtMillis(), List.of(Operation.clear())).encode();
+        return s.send(s.message(s.nextNumber(), clear, false));
+    }
+
+    @Override
+    public int maxMessageBytes() {
+        return options.maxMessageBytes();
+    }
+
+    @Override
+    public int maxReceiveBytes() {
+        // peers may be configured for a larger tier's messages than this instance sends
+        return Math.max(options.maxMessageBytes(), 100 * 1024 * 1024);
+    }
+
+    // ---- status and close -----------------------------------------------------------------------------------
+
+    @Override
+    public String description() {
+        return "azure service bus topic '" + access.topic() + "'" + (subscription == null ? ""
+                : ", subscription '" + subscription + "'") + " in " + access.namespace()
+                + (provisioner == null ? " (publish only)" : "");
+    }
+
+    @Override
+    public Map<String, String> details() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("transport", "azure-servicebus");
+        d.put("namespace", access.namespace());
+        d.put("topic", access.topic());
+        d.put("subscription", subscription == null ? "" : subscription);
+        d.put("strategy", strategy);
+        d.put("subscriptionCreatedByWeft", String.valueOf(provisioner != null && provisioner.createdByWeft()));
+        d.put("receiveLink", provisioner == null ? "none" : monitor.state().name());
+        d.put("probesSent", String.valueOf(probesSent.sum()));
+        d.put("missingOwnMessages", String.valueOf(missingOwnMessages.sum()));
+        d.put("sharedSubscriptionSuspected", String.valueOf(sharedSuspected));
+        d.put("receiveErrors", String.valueOf(receiveErrors.sum()));
+        d.put("lastReceiveError", lastReceiveError);
+        return d;
+    }
+
+    /** Stops receiving, closes the clients and the scheduler, deletes an auto-created subscription. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        monitor.close();
+        ScheduledExecutorService sch = scheduler;
+        if (sch != null) {
+            sch.shutdownNow();
+        }
+        ServiceBusProcessorClient p = processor;
+        if (p != null) {
+            closeQuietly(p::close, "processor");
+        }
+        TopicSender s = sender;
+        if (s != null) {
+            closeQuietly(s::close, "sender");
+        }
+        if (provisioner != null) {
+            provisioner.delete();
+        }
+    }
+
+    private void closeQuietly(Runnable close, String what) {
+        try {
+            close.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Closing the Service Bus {} of {} failed", what, where(), e);
+        }
+    }
+}
