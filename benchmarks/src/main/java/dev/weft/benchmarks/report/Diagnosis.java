@@ -29,8 +29,9 @@ final class Diagnosis {
         double callerRuns = r.pieceScore("weftCallerRunsMaintenance", "");
         String profiles = r.resultsLink("profiles");
 
-        r.line(String.format(Locale.ROOT, "In this fork the whole woven call costs %s ns and the reference's %s ns: "
-                + "%s ns to explain. In order of size:", n(whole), n(reference), n(whole - reference)));
+        r.line(String.format(Locale.ROOT, "The whole woven call costs %s ns here (each fork's mean: %s), the "
+                + "reference's %s ns. Weft's call has two steady states, explained under 1: near 80–85 ns, and "
+                + "near 150 ns. In order of size:", n(whole), r.pieceForks("weftWovenCall", ""), n(reference)));
         r.line();
         r.line(String.format(Locale.ROOT, "1. **The memory backend's Caffeine configuration, about %s ns.** "
                         + "`MemoryCachingBackend.get` with a prebuilt key costs %s ns; the same keys and items in a "
@@ -60,12 +61,16 @@ final class Diagnosis {
                         + "state comes from the hand-off to the pool, not from the lookup. The fast path is not "
                         + "permanent for the reference either: "
                         + "once a cache is half full, Caffeine starts the sketch and records reads too. With 6,000 "
-                        + "cold entries next to the hot ones (8,048 of 10,000) the reference's hit costs %s ns and "
-                        + "Weft's %s ns (%.2f ×): most of the gap in the tables above is this fast path, which Weft's "
-                        + "backend gives up for every cache size. The backend also stores an `Entry` wrapping the "
+                        + "cold entries next to the hot ones (8,048 of 10,000) the reference's hit costs %s ns (fork "
+                        + "means %s) and Weft's %s ns (%s), %.2f ×%s. So a large part of the gap in the tables "
+                        + "above is Caffeine's fast path for caches under half full, which Weft's backend gives up at "
+                        + "every cache size. The backend also stores an `Entry` wrapping the "
                         + "`CacheItem` wrapping the value: two dependent loads more per hit than the reference.",
                 n(backend - backendLikeReference), n(backend), n(backendLikeReference), n(referenceGet), profiles,
-                profiles, profiles, n(callerRuns), n(fullReference), n(fullWeft), fullWeft / fullReference));
+                profiles, profiles, n(callerRuns), n(fullReference), r.pieceForks("moreThanHalfFullCache",
+                        "caffeineManual"), n(fullWeft), r.pieceForks("moreThanHalfFullCache", "weft"),
+                fullWeft / fullReference, r.pieceSpread("moreThanHalfFullCache", "caffeineManual") > 1.3
+                        ? "; with its read buffer in use the reference shows two states across forks as well" : ""));
         r.line(String.format(Locale.ROOT, "2. **Key construction, about %s ns more than the reference's although it "
                         + "allocates less.** Boxing the id and `KeyShape.key(target, id)` cost %s ns (48 B: the "
                         + "`Integer` and one 32-byte `MethodKey.Key1`); the reference's boxing, argument array and "
@@ -76,14 +81,20 @@ final class Diagnosis {
                         + "compiled key construction (`%s/weft-key-construction-perfasm.txt`, `-prof "
                         + "perfasm:events=cpu-clock` with hsdis) has a `repnz scas` over `WeftCatalogService`'s "
                         + "secondary supers in its hottest region, 67 %% of the samples. The answer depends only on the "
-                        + "target's class, which is the same for every call of a method that is not inherited.",
-                n(key - referenceKey), n(key), n(referenceKey), n(instanceOf), profiles));
-        r.line(String.format(Locale.ROOT, "3. **The hit counter, about %s ns.** `CachedMethod.lookup` with a prebuilt "
-                        + "key costs %s ns, %s ns more than the backend `get` it wraps; most of that is "
-                        + "`statistics.hits.increment()`, a `LongAdder` (a locked CAS on every hit; %s ns alone). "
-                        + "Threads hitting the same method share it; the `LongAdder` spreads them over cells, but "
-                        + "every hit still pays an atomic instruction that the reference does not.",
-                n(counter), n(lookup), n(lookup - backend), n(counter)));
+                        + "target's class, which is the same for every call of a method that is not inherited. On "
+                        + "JDK 25 the same test measures 0.4 ns (`%s/jdk25-instanceof.txt`, one short fork): JDK 23 "
+                        + "replaced the linear scan with a hashed table of secondary supertypes, so this cost is "
+                        + "JDK 17–22's.",
+                n(key - referenceKey), n(key), n(referenceKey), n(instanceOf), profiles, profiles));
+        r.line(String.format(Locale.ROOT, "3. **The hit counter, about %s ns.** `CachedMethod.lookup` counts every "
+                        + "hit with `statistics.hits.increment()`, a `LongAdder`: a locked CAS per hit, %s ns "
+                        + "measured alone, which the reference does not pay. Threads hitting the same method share "
+                        + "it (the `LongAdder` spreads them over cells, but each hit is still an atomic instruction). "
+                        + "`CachedMethod.lookup` with a prebuilt key costs %s ns (fork means %s) against %s ns (%s) "
+                        + "for the backend `get` it wraps; with both in two states, their difference is not a "
+                        + "reliable measure of the wrapper, hence the counter measured on its own.",
+                n(counter), n(counter), n(lookup), r.pieceForks("weftLookupPrebuiltKey", ""), n(backend),
+                r.pieceForks("weftBackendGetPrebuiltKey", "")));
         r.line(String.format(Locale.ROOT, "4. **Not a cost:** finding the method's metadata by join point "
                 + "(`CachedMethods.of`, a `ConcurrentHashMap` read keyed by identity) takes %s ns; the advice is "
                 + "inlined into the woven method (no `JoinPoint`, no closure, no argument array) at build time.",

@@ -253,10 +253,18 @@ public final class PerformanceReport {
                     num(spring.get().bytesPerOp() - weft.get().bytesPerOp())));
         }
         if (weft2.isPresent() && ref2.isPresent()) {
-            line(String.format(Locale.ROOT, "- With 2 threads on 2 cores the gap is %.2f × (%s against %s ns): Weft's "
-                            + "backend hands Caffeine maintenance to the common pool (see the diagnosis), and that "
-                            + "thread competes with the two benchmark threads for the two cores.",
-                    weft2.get().score() / ref2.get().score(), num(weft2.get().score()), num(ref2.get().score())));
+            Optional<Measurement> weftSearch2 = hit("search", "weft", 2);
+            Optional<Measurement> refSearch2 = hit("search", "caffeineManual", 2);
+            line(String.format(Locale.ROOT, "- With 2 threads on 2 cores: %.2f × for `getProduct` (%s against %s ns)%s. "
+                            + "Two benchmark threads on two cores leave no core for anything else (JMH's own threads, "
+                            + "GC, Weft's Caffeine maintenance worker, other processes), so these results vary from "
+                            + "run to run more than their ± says: compare the per-fork means, and earlier runs in the "
+                            + "history of `benchmarks/results/`.",
+                    weft2.get().score() / ref2.get().score(), num(weft2.get().score()), num(ref2.get().score()),
+                    weftSearch2.isPresent() && refSearch2.isPresent()
+                            ? String.format(Locale.ROOT, ", %.2f × for `search` (%s against %s ns)",
+                            weftSearch2.get().score() / refSearch2.get().score(), num(weftSearch2.get().score()),
+                            num(refSearch2.get().score())) : ""));
         }
         double spread = 1;
         for (int threads : new int[] {1, 2}) {
@@ -369,7 +377,8 @@ public final class PerformanceReport {
                 }
             }
             tp.setLength(tp.length() - 1);
-            line(tp + ". Weft's miss does more than the others' (it renders the canonical key string, takes a load "
+            line(tp + String.format(Locale.ROOT, " (`direct` itself: %s ± %s calls/ms, so read these as rough "
+                    + "shares)", num(d.score()), num(d.error())) + ". Weft's miss does more than the others' (it renders the canonical key string, takes a load "
                     + "token, registers a flight, stores through the dependency index and the invalidation log), "
                     + "and all three evict one entry per new one once the cache holds 10,000.");
         });
@@ -451,6 +460,16 @@ public final class PerformanceReport {
     /** The score of a breakdown piece, NaN when it was not run. */
     double pieceScore(String method, String variant) {
         return piece(method, variant).map(Measurement::score).orElse(Double.NaN);
+    }
+
+    /** Each fork's mean of a breakdown piece, as text ("85.5 / 113"). */
+    String pieceForks(String method, String variant) {
+        return piece(method, variant).map(PerformanceReport::forks).orElse("–");
+    }
+
+    /** The largest fork mean of a breakdown piece over its smallest. */
+    double pieceSpread(String method, String variant) {
+        return piece(method, variant).map(Measurement::forkSpread).orElse(Double.NaN);
     }
 
     double hitScore(String method, String variant, int threads) {

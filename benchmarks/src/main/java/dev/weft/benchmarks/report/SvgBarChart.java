@@ -11,8 +11,6 @@ import java.util.Locale;
  */
 final class SvgBarChart {
 
-    private static final int WIDTH = 780;
-    private static final int LABEL_WIDTH = 160;
     private static final int PLOT_WIDTH = 470;
     private static final int BAR = 14;
     private static final int BAR_GAP = 2;
@@ -70,6 +68,9 @@ final class SvgBarChart {
         if (end <= 0) {
             end = step;
         }
+        int longestLabel = groupLabels.stream().mapToInt(String::length).max().orElse(10);
+        int labelWidth = Math.max(160, 7 * longestLabel + 16);
+        int width = labelWidth + PLOT_WIDTH + 150;
         int groupHeight = seriesNames.size() * (BAR + BAR_GAP) - BAR_GAP;
         int plotHeight = groupLabels.size() * (groupHeight + GROUP_GAP);
         int height = TOP + plotHeight + 34;
@@ -77,11 +78,11 @@ final class SvgBarChart {
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "viewBox=\"0 0 %d %d\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">%n",
-                WIDTH, height, WIDTH, height));
-        svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, height));
+                width, height, width, height));
+        svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", width, height));
         svg.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">%s</text>%n",
                 escape(title)));
-        int legendX = LABEL_WIDTH;
+        int legendX = labelWidth;
         for (int s = 0; s < seriesNames.size(); s++) {
             svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"30\" width=\"12\" height=\"12\" fill=\"%s\"/>"
                     + "<text x=\"%d\" y=\"40\">%s</text>%n", legendX, seriesColors.get(s), legendX + 16,
@@ -90,17 +91,17 @@ final class SvgBarChart {
         }
         // grid and axis labels
         for (double t = 0; t <= end + step / 2; t += step) {
-            double x = LABEL_WIDTH + PLOT_WIDTH * t / end;
+            double x = labelWidth + PLOT_WIDTH * t / end;
             svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>"
                     + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">%s</text>%n",
                     x, TOP - 4, x, TOP + plotHeight, x, TOP + plotHeight + 14, format(t)));
         }
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">%s</text>%n",
-                LABEL_WIDTH + PLOT_WIDTH / 2, TOP + plotHeight + 30, escape(unit)));
+                labelWidth + PLOT_WIDTH / 2, TOP + plotHeight + 30, escape(unit)));
         int y = TOP;
         for (int g = 0; g < groupLabels.size(); g++) {
             svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n",
-                    LABEL_WIDTH - 8, y + groupHeight / 2.0 + 4, escape(groupLabels.get(g))));
+                    labelWidth - 8, y + groupHeight / 2.0 + 4, escape(groupLabels.get(g))));
             double[] values = groupValues.get(g);
             for (int s = 0; s < values.length; s++) {
                 int barY = y + s * (BAR + BAR_GAP);
@@ -111,14 +112,14 @@ final class SvgBarChart {
                 boolean cut = v > end;
                 double w = PLOT_WIDTH * Math.min(v, end) / end;
                 svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
-                        + "fill=\"%s\"/>%n", LABEL_WIDTH, barY, w, BAR, seriesColors.get(s)));
+                        + "fill=\"%s\"/>%n", labelWidth, barY, w, BAR, seriesColors.get(s)));
                 if (cut) {
-                    double cx = LABEL_WIDTH + w - 10;
+                    double cx = labelWidth + w - 10;
                     svg.append(String.format(Locale.ROOT, "<path d=\"M%.1f %d l6 %d l-6 %d\" stroke=\"white\" "
                             + "stroke-width=\"2\" fill=\"none\"/>%n", cx, barY, BAR / 2, BAR / 2));
                 }
                 svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" fill=\"#222\">%s%s</text>%n",
-                        LABEL_WIDTH + w + 4, barY + BAR - 3, format(v), cut ? " (cut)" : ""));
+                        labelWidth + w + 4, barY + BAR - 3, format(v), cut ? " (cut)" : ""));
             }
             y += groupHeight + GROUP_GAP;
         }
