@@ -71,9 +71,9 @@ final class LinkMonitor {
         this.link = link;
     }
 
-    /** Starts probing at once. */
-    synchronized void start(long now) {
-        nextProbeAt = now;
+    /** Starts watching; the first probe is due at {@code firstProbeAt} unless something arrives before. */
+    synchronized void start(long firstProbeAt) {
+        nextProbeAt = firstProbeAt;
     }
 
     synchronized State state() {

@@ -24,9 +24,11 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -186,20 +188,39 @@ public final class ServiceBusTransport implements InvalidationTransport {
         }
     }
 
+    /**
+     * Opens the sender and proves it with a probe: {@code createMessageBatch()} alone proves nothing, because the SDK
+     * reads the size limit from any attach reply, even one that refuses the link (missing topic, missing Send right)
+     * and detaches it at once; only a send shows the refusal. The probe also reaches this instance's subscription,
+     * where it is the first delivery that shows the receive link works.
+     */
     private void openSender(ServiceBusClientBuilder builder) {
-        sender = new TopicSender(builder.sender().topicName(access.topic()).buildAsyncClient(), origin,
+        TopicSender s = new TopicSender(builder.sender().topicName(access.topic()).buildAsyncClient(), origin,
                 options.messageTimeToLive());
+        sender = s;
         int linkMax;
         try {
-            linkMax = sender.verify(options.startTimeout());
-        } catch (RuntimeException e) {
-            if (!ServiceBusErrors.isPermanent(e) && !options.requireConnectionAtStart()) {
-                LOG.warn("Cannot open the sender on {} yet ({}); publishing will keep trying", where(),
-                        ServiceBusErrors.rootMessage(e));
+            linkMax = s.verify(options.startTimeout());
+            probesSent.increment();
+            s.send(s.message(s.nextNumber(), new byte[0], true))
+                    .get(options.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CachingConfigurationException("interrupted while opening the sender on " + where(), e);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            if (!ServiceBusErrors.isPermanent(cause) && !options.requireConnectionAtStart()) {
+                LOG.warn("Cannot publish on {} yet ({}); will keep trying", where(), ServiceBusErrors.rootMessage(cause));
                 return;
             }
+            if (!ServiceBusErrors.isPermanent(cause)) {
+                throw new CachingConfigurationException("cannot publish invalidations: " + where() + " did not accept "
+                        + "a message within " + options.startTimeout() + (cause instanceof TimeoutException ? ""
+                        : " (" + ServiceBusErrors.rootMessage(cause) + ")") + " (set requireConnectionAtStart(false) "
+                        + "to start disconnected and keep trying)", cause);
+            }
             throw new CachingConfigurationException("cannot publish invalidations: "
-                    + ServiceBusErrors.explain(e, where(), false, access.authentication()), e);
+                    + ServiceBusErrors.explain(cause, where(), false, access.authentication()), cause);
         }
         if (options.maxMessageBytes() + ENVELOPE_BYTES > linkMax) {
             throw new CachingConfigurationException("maxMessageBytes " + options.maxMessageBytes() + " does not fit "
@@ -216,7 +237,8 @@ public final class ServiceBusTransport implements InvalidationTransport {
         });
         long period = Math.min(options.linkCheckInterval().toMillis(), options.linkCheckTimeout().toMillis()) / 4;
         period = Math.max(20, Math.min(500, period));
-        monitor.start(System.nanoTime());
+        // the sender's check sent the first probe; the next is due after an interval
+        monitor.start(System.nanoTime() + options.linkCheckInterval().toNanos());
         scheduler.scheduleWithFixedDelay(this::tick, 0, period, TimeUnit.MILLISECONDS);
     }
 

@@ -1,0 +1,147 @@
+package dev.weft.caching.azure;
+
+import dev.weft.caching.CachingServices;
+import dev.weft.caching.invalidation.CacheInvalidator;
+import dev.weft.caching.invalidation.InvalidationMessage;
+import dev.weft.caching.memory.MemoryCachingBackend;
+import dev.weft.testing.servicebus.PublishedMessage;
+import dev.weft.testing.servicebus.ServiceBusTestEndpoint;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** What goes on the wire: only invalidations, batched, within the size limit, with their time-to-live. */
+class PublishingTest {
+
+    static ServiceBusTestEndpoint endpoint;
+    ServiceBusFixture fixture;
+
+    @BeforeAll
+    static void startEndpoint() {
+        endpoint = ServiceBusTestEndpoint.start();
+    }
+
+    @AfterAll
+    static void stopEndpoint() {
+        endpoint.close();
+    }
+
+    @BeforeEach
+    void start() {
+        fixture = new ServiceBusFixture(endpoint);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        fixture.close();
+    }
+
+    /** The invalidation messages published on the topic (probes left out). */
+    private List<PublishedMessage> invalidations() {
+        return endpoint.publishedMessages(fixture.topic).stream()
+                .filter(m -> "application/vnd.weft.invalidation".equals(m.contentType())).toList();
+    }
+
+    private static InvalidationMessage decode(PublishedMessage m) throws Exception {
+        return InvalidationMessage.decode(m.body(), new InvalidationMessage.Limits(1 << 24, 1 << 20));
+    }
+
+    @Test
+    void missesAndHitsPublishNothing() throws Exception {
+        fixture.local(fixture.options().subscription(fixture.existing("web-1")));
+        ProductCatalog here = new ProductCatalog();
+        for (int i = 0; i < 100; i++) {
+            here.getProduct(i % 10);
+        }
+        assertThat(here.sourceCalls.get()).isEqualTo(10);
+        assertThat(invalidations()).isEmpty();
+        here.rename(1, "x");
+        assertThat(invalidations()).hasSize(1);
+    }
+
+    @Test
+    void messagesCarryTheTimeToLiveAndTheSendersTags() throws Exception {
+        fixture.local(fixture.options().subscription(fixture.existing("web-1"))
+                .messageTimeToLive(Duration.ofSeconds(90)));
+        CachingServices.invalidateDependency("product:1");
+        PublishedMessage m = invalidations().get(0);
+        assertThat(m.timeToLive()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(m.applicationProperties()).containsKeys("weft-origin", "weft-n").doesNotContainKey("weft-probe");
+        assertThat(decode(m).operations()).extracting(InvalidationMessage.Operation::target)
+                .containsExactly("product:1");
+    }
+
+    @Test
+    void ownMessagesComeBackAndAreIgnored() throws Exception {
+        CacheInvalidator invalidator = fixture.local(fixture.options().subscription(fixture.existing("web-1")));
+        ProductCatalog here = new ProductCatalog();
+        here.getProduct(2);
+        CachingServices.invalidateDependency("product:1");
+        await().atMost(ServiceBusFixture.TIMEOUT).until(() -> invalidator.status().ownMessagesIgnored() == 1);
+        here.getProduct(2);
+        assertThat(here.sourceCalls.get()).as("its own message did not touch the cache again").isEqualTo(1);
+        assertThat(invalidator.status().messagesReceived()).isZero();
+    }
+
+    @Test
+    void tenThousandInvalidationsFromEightThreadsArriveCompleteInFarFewerMessages() throws Exception {
+        int maxBytes = 16 * 1024;
+        CacheInvalidator sender = fixture.local(fixture.options().subscription(fixture.existing("web-1"))
+                .maxMessageBytes(maxBytes));
+        CacheInvalidator receiver = fixture.closeLater(AzureCacheInvalidator.create(MemoryCachingBackend.create(),
+                fixture.options().subscription(fixture.existing("web-2")).build()));
+        assertThat(receiver.awaitConnected(ServiceBusFixture.TIMEOUT)).isTrue();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<?>> tasks = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int thread = t;
+            tasks.add(pool.submit(() -> {
+                for (int i = 0; i < 1250; i++) {
+                    CachingServices.invalidateDependency("item:" + thread + ":" + i);
+                }
+            }));
+        }
+        for (Future<?> f : tasks) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        await().atMost(ServiceBusFixture.TIMEOUT).until(() -> sender.status().operationsSent() == 10_000);
+        await().atMost(ServiceBusFixture.TIMEOUT).until(() -> receiver.status().operationsApplied() == 10_000);
+
+        List<PublishedMessage> wire = invalidations();
+        assertThat(wire).hasSize((int) sender.status().messagesSent());
+        Set<String> targets = new HashSet<>();
+        long previous = 0;
+        for (PublishedMessage m : wire) {
+            assertThat(m.body().length).as("body within maxMessageBytes").isLessThanOrEqualTo(maxBytes);
+            assertThat(m.encodedSize()).isLessThanOrEqualTo((int) ServiceBusTestEndpoint.STANDARD_MAX_MESSAGE_SIZE);
+            InvalidationMessage decoded = decode(m);
+            assertThat(decoded.sequence()).as("in order, no gap").isEqualTo(previous + 1);
+            previous = decoded.sequence();
+            decoded.operations().forEach(op -> targets.add(op.target()));
+        }
+        assertThat(targets).hasSize(10_000);
+        assertThat(endpoint.oversizedTransfers()).isZero();
+        System.out.printf("group commit over Service Bus: 10,000 invalidations from 8 threads in %d messages%n",
+                wire.size());
+        // AWAIT_ACK: each of the 8 threads waits for its acknowledgement, so at most 8 operations are pending while a
+        // message is in flight: 1,250 messages at best, against 10,000 without group commit
+        assertThat(wire.size()).as("messages").isLessThan(2_000);
+        assertThat(receiver.status().gapsDetected()).isZero();
+    }
+}
