@@ -15,7 +15,8 @@ import java.time.OffsetDateTime;
 /**
  * Another instance of the application, in its own JVM: a {@link ProductCatalog} cached in memory and kept in sync
  * by an {@link AzureCacheInvalidator}. Arguments: connection string, topic, strategy ({@code existing:<name>},
- * {@code auto}, {@code arm:<azureSubscriptionId>:<resourceGroup>:<namespace>}), management relay port (0: none),
+ * {@code auto}, {@code arm:<azureSubscriptionId>:<resourceGroup>:<namespace>}), management relay port (0: the real
+ * management endpoints and DefaultAzureCredential),
  * while-disconnected policy, link check interval in milliseconds.
  *
  * <p>Commands: {@code DB id name} (change the database only), {@code GET id}, {@code RENAME id name}
@@ -37,11 +38,12 @@ public final class PeerMain {
                 .linkCheckInterval(Duration.ofMillis(Long.parseLong(args[5])))
                 .linkCheckTimeout(ServiceBusFixture.LINK_CHECK_TIMEOUT)
                 .retryOptions(ServiceBusFixture.RETRY)
-                .startTimeout(ServiceBusFixture.TIMEOUT)
-                .credential(context -> Mono.just(new AccessToken("arm-token", OffsetDateTime.now().plusHours(1))));
+                .startTimeout(ServiceBusFixture.TIMEOUT);
         int relayPort = Integer.parseInt(args[3]);
         if (relayPort > 0) {
-            options.httpClient(new RelayHttpClient(relayPort));
+            // the test's fake management API: any bearer token will do
+            options.httpClient(new RelayHttpClient(relayPort))
+                    .credential(context -> Mono.just(new AccessToken("arm-token", OffsetDateTime.now().plusHours(1))));
         }
         CacheInvalidator invalidator = AzureCacheInvalidator.create(MemoryCachingBackend.create(), options.build());
         CachingServices.setDefaultBackend(invalidator);
