@@ -9,19 +9,16 @@ import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
 import dev.weft.caching.CachingConfigurationException;
 import dev.weft.caching.azure.AzureCacheInvalidatorOptions;
 import dev.weft.caching.azure.SubscriptionStrategy;
-import dev.weft.caching.invalidation.InvalidationMessage;
-import dev.weft.caching.invalidation.InvalidationMessage.Operation;
-import dev.weft.caching.invalidation.InvalidationMessageFormatException;
 import dev.weft.caching.invalidation.InvalidationTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -54,7 +51,6 @@ public final class ServiceBusTransport implements InvalidationTransport {
     private static final int PREFETCH = 20;
     /** Room left in a batch for the AMQP envelope of one message (properties, annotations, framing). */
     static final int ENVELOPE_BYTES = 2048;
-    private static final long SHARED_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final AzureCacheInvalidatorOptions options;
     private final NamespaceAccess access;
@@ -66,7 +62,7 @@ public final class ServiceBusTransport implements InvalidationTransport {
     private final CountDownLatch firstDelivery = new CountDownLatch(1);
     private final AtomicBoolean recreating = new AtomicBoolean();
     private final LongAdder probesSent = new LongAdder();
-    private final LongAdder missingOwnMessages = new LongAdder();
+    private final SharedSubscriptionAlarm sharing = new SharedSubscriptionAlarm(this::where);
     private final LongAdder receiveErrors = new LongAdder();
 
     private volatile Listener listener;
@@ -77,9 +73,7 @@ public final class ServiceBusTransport implements InvalidationTransport {
     private volatile boolean starting;
     private volatile RuntimeException startFailure;
     private volatile boolean closed;
-    private volatile boolean sharedSuspected;
     private volatile String lastReceiveError = "";
-    private long lastSharedLogNanos;
 
     /** A transport for {@code options}; {@code publishOnly} needs no subscription strategy. */
     public ServiceBusTransport(AzureCacheInvalidatorOptions options, boolean publishOnly) {
@@ -248,7 +242,7 @@ public final class ServiceBusTransport implements InvalidationTransport {
             monitor.tick(now);
             int missing = echoes.expire(now);
             if (missing > 0) {
-                ownMessagesMissing(missing, now);
+                sharing.report(missing, now);
             }
         } catch (RuntimeException e) {
             LOG.warn("Link check on {} failed", where(), e);
@@ -306,28 +300,6 @@ public final class ServiceBusTransport implements InvalidationTransport {
                     recreating.set(false);
                 }
             });
-        }
-    }
-
-    /** Guarded by the scheduler thread (the only caller). */
-    private void ownMessagesMissing(int missing, long now) {
-        missingOwnMessages.add(missing);
-        long total = missingOwnMessages.sum();
-        boolean first = !sharedSuspected;
-        if (total < 2) {
-            LOG.warn("One of this instance's own messages did not come back on {} although a later one did: another "
-                    + "consumer may be receiving from this subscription (or a link failure lost it in transit)",
-                    where());
-            return;
-        }
-        sharedSuspected = true;
-        if (first || now - lastSharedLogNanos >= SHARED_LOG_INTERVAL_NANOS) {
-            lastSharedLogNanos = now;
-            LOG.error("SHARED SUBSCRIPTION: {} of this instance's own messages were received by another consumer of {}."
-                    + " Service Bus gives each message of a subscription to one receiver only, so every instance on it "
-                    + "misses invalidations (each loss is detected and clears the cache, but the caches are mostly "
-                    + "cold). Give each instance its own subscription: a distinct SubscriptionStrategy.existing(name) "
-                    + "per instance, or SubscriptionStrategy.autoCreate()", total, where());
         }
     }
 
@@ -392,31 +364,15 @@ public final class ServiceBusTransport implements InvalidationTransport {
         }
         return s.send(s.message(number, message, false)).exceptionallyCompose(failure -> {
             echoes.notSent(number);
-            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
             if (cause instanceof TopicSender.MessageTooLargeException) {
-                return publishClearInstead(s, message, cause);
+                LOG.error("An invalidation message of {} bytes does not fit {} ({}); publishing a 'clear everything' "
+                        + "in its place (set a smaller maxMessageBytes)", message.length, where(), cause.getMessage());
+                return s.sendClearInstead(message, cause);
             }
             return CompletableFuture.failedFuture(cause);
         });
-    }
-
-    /**
-     * A message the namespace refuses would be retried forever and block every later one: send a "clear
-     * everything" under the same sequence number instead, which covers what it carried.
-     */
-    private CompletableFuture<Void> publishClearInstead(TopicSender s, byte[] message, Throwable why) {
-        InvalidationMessage original;
-        try {
-            original = InvalidationMessage.decode(message, new InvalidationMessage.Limits(message.length, 1 << 20));
-        } catch (InvalidationMessageFormatException e) {
-            return CompletableFuture.failedFuture(why);
-        }
-        LOG.error("An invalidation message of {} bytes does not fit {} ({}); publishing a 'clear everything' in its "
-                + "place (set a smaller maxMessageBytes)", message.length, where(), why.getMessage());
-        byte[] clear = new InvalidationMessage(original.sender(), original.senderStartMillis(), original.sequence(),
-                original.sentAtMillis(), List.of(Operation.clear())).encode();
-        return s.send(s.message(s.nextNumber(), clear, false));
     }
 
     @Override
@@ -450,8 +406,8 @@ public final class ServiceBusTransport implements InvalidationTransport {
         d.put("subscriptionCreatedByWeft", String.valueOf(provisioner != null && provisioner.createdByWeft()));
         d.put("receiveLink", provisioner == null ? "none" : monitor.state().name());
         d.put("probesSent", String.valueOf(probesSent.sum()));
-        d.put("missingOwnMessages", String.valueOf(missingOwnMessages.sum()));
-        d.put("sharedSubscriptionSuspected", String.valueOf(sharedSuspected));
+        d.put("missingOwnMessages", String.valueOf(sharing.missingOwnMessages()));
+        d.put("sharedSubscriptionSuspected", String.valueOf(sharing.suspected()));
         d.put("receiveErrors", String.valueOf(receiveErrors.sum()));
         d.put("lastReceiveError", lastReceiveError);
         return d;
