@@ -15,7 +15,6 @@ import dev.weft.caching.memory.internal.InvalidationLog;
 
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -181,26 +180,29 @@ public final class MemoryCachingBackend implements CachingBackend {
     @Override
     public void invalidate(String key) {
         Objects.requireNonNull(key, "key");
-        InvalidationLog.Invalidation mark = log.begin(key);
-        try {
-            VarHandle.fullFence();
+        marked(log.begin(key), () -> {
             ItemKey k = index.keyOf(key);
             if (k != null) {
                 remove(k);
             }
             removeDependents(key);
-        } finally {
-            log.end(mark);
-        }
+        });
     }
 
     @Override
     public void invalidateDependency(String dependency) {
         Objects.requireNonNull(dependency, "dependency");
-        InvalidationLog.Invalidation mark = log.begin(dependency);
+        marked(log.begin(dependency), () -> removeDependents(dependency));
+    }
+
+    /**
+     * Runs a removal between the marks of its invalidation. The fence orders the mark before the removal's reads of
+     * the index: the other half of the handshake with {@link #set}, which indexes before it reads the marks.
+     */
+    private void marked(InvalidationLog.Invalidation mark, Runnable removal) {
         try {
             VarHandle.fullFence();
-            removeDependents(dependency);
+            removal.run();
         } finally {
             log.end(mark);
         }
@@ -227,18 +229,9 @@ public final class MemoryCachingBackend implements CachingBackend {
 
     @Override
     public void clear() {
-        InvalidationLog.Invalidation mark = log.beginClear();
-        try {
-            VarHandle.fullFence();
-            // one by one, so that each removal updates the index atomically with it (a blanket index reset could
-            // erase the entry of a load that began after the clear)
-            List<ItemKey> keys = new ArrayList<>(map.keySet());
-            for (ItemKey k : keys) {
-                remove(k);
-            }
-        } finally {
-            log.end(mark);
-        }
+        // one by one, so that each removal updates the index atomically with it (a blanket index reset could erase
+        // the entry of a load that began after the clear)
+        marked(log.beginClear(), () -> new ArrayList<>(map.keySet()).forEach(this::remove));
     }
 
     /** Removes every entry and stops storing new ones. */
