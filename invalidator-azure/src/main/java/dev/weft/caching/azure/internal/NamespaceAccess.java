@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safe.
  */
-public final class NamespaceAccess {
+final class NamespaceAccess {
 
     private final String connectionString;
     private final String namespace;
@@ -38,7 +38,7 @@ public final class NamespaceAccess {
      * @param customizer        applied to every {@code ServiceBusClientBuilder} after Weft's settings, or {@code null}
      * @param httpClient        the management clients' HTTP client, or {@code null}
      */
-    public NamespaceAccess(String connectionString, String namespace, TokenCredential credential, String topic,
+    NamespaceAccess(String connectionString, String namespace, TokenCredential credential, String topic,
                            AmqpRetryOptions retryOptions, Consumer<ServiceBusClientBuilder> customizer,
                            HttpClient httpClient, Duration messageTimeToLive) {
         this.connectionString = connectionString;
@@ -52,15 +52,15 @@ public final class NamespaceAccess {
     }
 
     /** The fully qualified namespace, e.g. {@code my-namespace.servicebus.windows.net}. */
-    public String namespace() {
+    String namespace() {
         return namespace;
     }
 
-    public String topic() {
+    String topic() {
         return topic;
     }
 
-    public Duration messageTimeToLive() {
+    Duration messageTimeToLive() {
         return messageTimeToLive;
     }
 
@@ -79,7 +79,7 @@ public final class NamespaceAccess {
      * A client builder with Weft's settings, then the application's customizer. One builder is one AMQP connection:
      * the clients built from it share it.
      */
-    public ServiceBusClientBuilder clientBuilder() {
+    ServiceBusClientBuilder clientBuilder() {
         ServiceBusClientBuilder builder = new ServiceBusClientBuilder().retryOptions(new AmqpRetryOptions(retryOptions));
         if (connectionString != null) {
             builder.connectionString(connectionString);
@@ -93,7 +93,7 @@ public final class NamespaceAccess {
     }
 
     /** An administration client (Atom API of the namespace) with the same credentials. */
-    public ServiceBusAdministrationClient administrationClient() {
+    ServiceBusAdministrationClient administrationClient() {
         ServiceBusAdministrationClientBuilder builder = new ServiceBusAdministrationClientBuilder();
         if (connectionString != null) {
             builder.connectionString(connectionString);
@@ -107,7 +107,7 @@ public final class NamespaceAccess {
     }
 
     /** The application's credential, or a {@code DefaultAzureCredential} created on the first call. */
-    public synchronized TokenCredential tokenCredential() {
+    synchronized TokenCredential tokenCredential() {
         if (givenCredential != null) {
             return givenCredential;
         }
