@@ -261,7 +261,6 @@ public final class CacheInvalidator implements CachingBackend, InvalidationPubli
         }
         if (m.sender().equals(runtime.instanceUuid)) {
             runtime.counters.ownMessagesIgnored.increment();
-            runtime.ownMessageEchoed(m.sequence());
             return;
         }
         SequenceTracker.Verdict verdict = tracker.accept(m.sender(), m.senderStartMillis(), m.sequence(),

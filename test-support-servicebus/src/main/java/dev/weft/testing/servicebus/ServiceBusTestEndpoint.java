@@ -351,6 +351,25 @@ public final class ServiceBusTestEndpoint implements AutoCloseable {
         refuseNewLinks(refuse ? Duration.ofDays(36_500) : Duration.ZERO);
     }
 
+    /**
+     * Holds every transfer from senders: not published, not settled, so the senders' sends stay in flight until
+     * {@link #releasePublishes()}. Tests use it to make what a sender batches independent of timing.
+     */
+    public void holdPublishes() {
+        call(() -> {
+            broker.holdPublishes();
+            return null;
+        }, "hold publishes");
+    }
+
+    /** Publishes and settles the held transfers, in arrival order, and stops holding. */
+    public void releasePublishes() {
+        call(() -> {
+            broker.releasePublishes();
+            return null;
+        }, "release publishes");
+    }
+
     /** Stops handing messages to receiver links; they keep queueing. */
     public void pauseDelivery() {
         call(() -> {

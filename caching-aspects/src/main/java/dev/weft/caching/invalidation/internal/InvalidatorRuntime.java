@@ -38,7 +38,6 @@ public final class InvalidatorRuntime {
     public final ScheduledExecutorService scheduler;
     private final MessageSender sender;
     private final InvalidatorOptions options;
-    private volatile LongConsumer echoListener = sequence -> { };
     private volatile LongConsumer latencyListener = millis -> { };
 
     public InvalidatorRuntime(InvalidationTransport transport, InvalidatorOptions options) {
@@ -92,11 +91,6 @@ public final class InvalidatorRuntime {
         }
     }
 
-    /** Called with the sequence number of each of this instance's own messages that comes back. */
-    public void ownMessageEchoed(long sequence) {
-        echoListener.accept(sequence);
-    }
-
     /** Reports the latency of an applied message, sender's clock to this instance's, in milliseconds. */
     public void messageLatency(long millis) {
         latencyListener.accept(millis);
@@ -104,11 +98,6 @@ public final class InvalidatorRuntime {
 
     public void setLatencyListener(LongConsumer listener) {
         this.latencyListener = listener;
-    }
-
-    /** Lets a transport watch its own messages come back (to detect a competing consumer on its subscription). */
-    public void setEchoListener(LongConsumer listener) {
-        this.echoListener = listener;
     }
 
     public InvalidatorStatus status(InvalidatorStatus.State state, boolean bypass, long stateSinceMillis) {

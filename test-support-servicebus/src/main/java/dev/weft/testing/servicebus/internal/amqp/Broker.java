@@ -60,6 +60,9 @@ public final class Broker implements NamespaceListener {
      * @param maxMessageSize the max-message-size announced on publishing links and enforced on their transfers
      * @param jwtRights the rights a JWT put on {@code $cbs} receives; empty refuses JWTs
      */
+    private boolean publishesHeld;
+    private final List<Runnable> heldPublishes = new ArrayList<>();
+
     public Broker(Vertx vertx, Context context, ServiceBusNamespaceModel model, EndpointStatistics statistics,
                   Clock clock, long maxMessageSize, Set<AccessRight> jwtRights) {
         this.vertx = vertx;
@@ -253,6 +256,28 @@ public final class Broker implements NamespaceListener {
         }
         refusingLinks = false;
         return Optional.empty();
+    }
+
+    /** While held, transfers from senders are neither published nor settled: their sends stay in flight. */
+    public void holdPublishes() {
+        publishesHeld = true;
+    }
+
+    /** Publishes and settles the held transfers, in arrival order, and stops holding. */
+    public void releasePublishes() {
+        publishesHeld = false;
+        List<Runnable> pending = new ArrayList<>(heldPublishes);
+        heldPublishes.clear();
+        pending.forEach(Runnable::run);
+    }
+
+    /** Whether transfers are held; then {@code publish} runs later, at release. Call on the broker's context. */
+    public boolean holdIfHeld(Runnable publish) {
+        if (!publishesHeld) {
+            return false;
+        }
+        heldPublishes.add(publish);
+        return true;
     }
 
     public void pauseDelivery() {

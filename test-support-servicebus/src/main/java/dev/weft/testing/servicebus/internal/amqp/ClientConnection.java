@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import dev.weft.testing.servicebus.AccessRight;
 import io.vertx.proton.ProtonConnection;
 import io.vertx.proton.ProtonLink;
+import io.vertx.proton.ProtonDelivery;
 import io.vertx.proton.ProtonReceiver;
 import io.vertx.proton.ProtonSender;
 import io.vertx.proton.ProtonSession;
@@ -130,6 +131,24 @@ final class ClientConnection {
         link.open();
     }
 
+    private void publishAndSettle(String topic, ProtonDelivery delivery, Message message) {
+        if (!broker.topicExists(topic)) {
+            Rejected rejected = new Rejected();
+            rejected.setError(Broker.notFound(topic));
+            delivery.disposition(rejected, true);
+            return;
+        }
+        try {
+            broker.publish(topic, message);
+        } catch (IllegalArgumentException deletedMeanwhile) {
+            Rejected rejected = new Rejected();
+            rejected.setError(Broker.notFound(topic));
+            delivery.disposition(rejected, true);
+            return;
+        }
+        delivery.disposition(Accepted.getInstance(), true);
+    }
+
     private void acceptPublisher(ProtonReceiver link, String topic) {
         link.setAutoAccept(false);
         link.setMaxMessageSize(UnsignedLong.valueOf(broker.maxMessageSize()));
@@ -137,21 +156,10 @@ final class ClientConnection {
         // service does when a transfer exceeds the max-message-size it announced.
         link.maxMessageSizeExceededHandler(l -> broker.statistics().oversizedTransfer());
         link.handler((delivery, message) -> {
-            if (!broker.topicExists(topic)) {
-                Rejected rejected = new Rejected();
-                rejected.setError(Broker.notFound(topic));
-                delivery.disposition(rejected, true);
-                return;
+            Runnable publish = () -> publishAndSettle(topic, delivery, message);
+            if (!broker.holdIfHeld(publish)) {
+                publish.run();
             }
-            try {
-                broker.publish(topic, message);
-            } catch (IllegalArgumentException deletedMeanwhile) {
-                Rejected rejected = new Rejected();
-                rejected.setError(Broker.notFound(topic));
-                delivery.disposition(rejected, true);
-                return;
-            }
-            delivery.disposition(Accepted.getInstance(), true);
         });
         broker.publisherAttached(topic, link);
         Runnable detach = () -> broker.publisherDetached(topic, link);
