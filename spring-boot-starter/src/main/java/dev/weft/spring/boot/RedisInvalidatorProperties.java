@@ -1,0 +1,60 @@
+package dev.weft.spring.boot;
+
+import java.time.Duration;
+
+/**
+ * {@code weft.redis.*}: the Redis invalidator, used when {@code weft.invalidator.type=redis}. A Lettuce
+ * {@code RedisClient} bean, when the application defines exactly one, is used instead of {@code uri} and stays the
+ * application's (Weft does not shut it down).
+ */
+public class RedisInvalidatorProperties extends InvalidatorProperties {
+
+    /**
+     * The Redis server, as a Lettuce URI: redis://[user:password@]host:port, rediss://... for TLS,
+     * redis-sentinel://host:port[,host:port]#master. Required unless the application defines a RedisClient bean.
+     */
+    private String uri;
+
+    /** The pub/sub channel; every instance of one application uses the same one. */
+    private String channel = "weft:invalidation";
+
+    /** How long a missing sequence number may still arrive; Redis delivers in order, so 0. */
+    private Duration reorderWindow = Duration.ZERO;
+
+    /** The largest message sent, in bytes (at least 1024); invalidations issued together are packed up to it. */
+    private int maxMessageBytes = 65_536;
+
+    public String getUri() {
+        return uri;
+    }
+
+    public void setUri(String uri) {
+        this.uri = uri;
+    }
+
+    public String getChannel() {
+        return channel;
+    }
+
+    public void setChannel(String channel) {
+        this.channel = channel;
+    }
+
+    @Override
+    public Duration getReorderWindow() {
+        return reorderWindow;
+    }
+
+    public void setReorderWindow(Duration reorderWindow) {
+        this.reorderWindow = reorderWindow;
+    }
+
+    @Override
+    public int getMaxMessageBytes() {
+        return maxMessageBytes;
+    }
+
+    public void setMaxMessageBytes(int maxMessageBytes) {
+        this.maxMessageBytes = maxMessageBytes;
+    }
+}
