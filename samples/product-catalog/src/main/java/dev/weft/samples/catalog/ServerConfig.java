@@ -24,7 +24,7 @@ record ServerConfig(int port, String bindAddress, String databaseUrl, Backend ba
         MEMORY,
         /** A local cache kept in sync with the other instances' over Redis pub/sub. */
         REDIS,
-        /** A local cache kept in sync over Azure Service Bus (see docs/azure.md). */
+        /** A local cache kept in sync over Azure Service Bus: not wired into this sample yet (see its README). */
         AZURE
     }
 

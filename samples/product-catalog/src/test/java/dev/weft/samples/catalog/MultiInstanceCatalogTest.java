@@ -169,6 +169,8 @@ class MultiInstanceCatalogTest {
                 .args(args)
                 // small and quick to start: these JVMs serve a handful of requests
                 .jvmArgs("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+                // the test class path's logging configuration is quiet; the processes under test log as in production
+                .systemProperty("org.slf4j.simpleLogger.defaultLogLevel", "info")
                 .start();
         processes.add(process);
         return process;
