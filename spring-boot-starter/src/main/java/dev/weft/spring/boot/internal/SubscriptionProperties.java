@@ -88,8 +88,8 @@ final class SubscriptionProperties {
     }
 
     private static RuntimeException unread(String property, String value, Strategy kind, String readBy) {
-        return PropertyCheck.conflict(property, value, "strategy " + name(kind) + " does not use it; only "
-                + readBy + " does", "Remove '" + property + "', or set '" + SUBSCRIPTION + ".strategy' to the "
+        return PropertyCheck.conflict(property, value, "strategy " + name(kind) + " does not read it (it applies to "
+                + readBy + ")", "Remove '" + property + "', or set '" + SUBSCRIPTION + ".strategy' to the "
                 + "strategy that uses it.");
     }
 
