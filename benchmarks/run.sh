@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Builds the benchmarks, runs them on this machine, and writes the report.
 #
-#   benchmarks/run.sh            the full run (about 20 minutes on 2 cores): JSON, logs and charts in
+#   benchmarks/run.sh            the full run (about 23 minutes on 2 cores): JSON, logs and charts in
 #                                benchmarks/results/, the report in docs/performance.md
 #   benchmarks/run.sh --quick    fewer forks and iterations (under 5 minutes): everything in benchmarks/results/quick/,
 #                                including the report (docs/performance.md is left alone)
 #   benchmarks/run.sh --report   only regenerates the report from the JSON already there
 #
 # Run nothing else on the machine meanwhile: every core is in use. JAVA_HOME chooses the JVM (default: java on PATH).
+# The invalidation stage starts its own redis-server on 127.0.0.1 (from weft-test-support: a binary bundled in a Maven
+# artifact, or redis-server on the PATH) in every trial and stops it after; nothing else is reached over the network.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -28,12 +30,14 @@ if $quick; then
   hit_opts=(-f 1 -wi 3 -w 500ms -i 3 -r 500ms)
   miss_opts=(-f 1 -wi 2 -w 500ms -i 3 -r 500ms)
   breakdown_opts=(-f 1 -wi 3 -w 500ms -i 3 -r 500ms)
+  invalidation_opts=(-f 1 -wi 1 -w 500ms -i 2 -r 500ms)
 else
   out="$here/results"
   doc="$root/docs/performance.md"
   hit_opts=(-f 2 -wi 8 -w 1s -i 5 -r 1s)
   miss_opts=(-f 2 -wi 5 -w 1s -i 5 -r 1s)
-  breakdown_opts=(-f 2 -wi 5 -w 1s -i 5 -r 1s)
+  breakdown_opts=(-f 2 -wi 4 -w 1s -i 4 -r 1s)
+  invalidation_opts=(-f 2 -wi 2 -w 1s -i 4 -r 1s)
 fi
 java_cmd="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 command_line="benchmarks/run.sh${*:+ $*}"
@@ -88,6 +92,8 @@ if ! $report_only; then
     echo "hit.options=${hit_opts[*]}"
     echo "miss.options=${miss_opts[*]}"
     echo "breakdown.options=${breakdown_opts[*]}"
+    echo "invalidation.options=${invalidation_opts[*]}"
+    echo "redis=$("$java_cmd" -cp "$classpath" dev.weft.benchmarks.invalidation.RedisVersion 2>/dev/null || echo '?')"
   } > "$out/environment.properties"
 
   # Part 1: the cost of a hit, 1 and 2 threads (the load-time woven variant is in the same package)
@@ -95,12 +101,12 @@ if ! $report_only; then
   jmh hit-2t 'dev\.weft\.benchmarks\.hit\.' -t 2 -prof gc "${hit_opts[@]}"
   # Part 2: concurrent misses, 16 threads (set by the benchmark)
   jmh miss 'dev\.weft\.benchmarks\.miss\.' "${miss_opts[@]}"
-  # Part 3: invalidation latency over Redis, once dev.weft.benchmarks.invalidation has benchmarks
-  if grep -q 'dev\.weft\.benchmarks\.invalidation\.' "$workdir/classes/META-INF/BenchmarkList"; then
-    jmh invalidation 'dev\.weft\.benchmarks\.invalidation\.' "${miss_opts[@]}"
-  fi
+  # Part 3: invalidation across two instances over a redis-server on 127.0.0.1 (latency, throughput, call time);
+  # thread counts are set by the benchmarks
+  jmh invalidation 'dev\.weft\.benchmarks\.invalidation\.' "${invalidation_opts[@]}"
   # Diagnosis: Weft's hit path piece by piece, next to the reference's
   jmh breakdown 'dev\.weft\.benchmarks\.breakdown\.' -t 1 -prof gc "${breakdown_opts[@]}"
+  echo "duration.seconds=$SECONDS" >> "$out/environment.properties"   # build and every stage, not the report
 fi
 
 "$java_cmd" -cp "$classpath" dev.weft.benchmarks.report.PerformanceReport "$out" "$doc"

@@ -11,7 +11,6 @@ import dev.weft.benchmarks.variants.CacheSpec;
 import dev.weft.benchmarks.variants.CaffeineManualCatalogService;
 import dev.weft.benchmarks.variants.CallKey;
 import dev.weft.benchmarks.variants.Subject;
-import dev.weft.caching.CacheKey;
 import dev.weft.caching.CachingServices;
 import dev.weft.caching.backend.CacheItem;
 import dev.weft.caching.backend.CachingBackend;
@@ -58,8 +57,6 @@ public class HitPathBreakdown {
     @State(Scope.Benchmark)
     public static class Weft {
         WeftCatalogService service;
-        /** The service, typed as the advice sees it. */
-        Object target;
         JoinPoint.StaticPart joinPoint;
         CachedMethod method;
         KeyShape shape;
@@ -74,7 +71,6 @@ public class HitPathBreakdown {
         public void setUp() throws ReflectiveOperationException {
             subject = Subject.open("weft", new CatalogSource());
             service = (WeftCatalogService) subject.service();
-            target = service;
             for (int k = 0; k < HotKeys.COUNT; k++) {
                 service.getProduct(HotKeys.productId(k));
             }
@@ -157,15 +153,6 @@ public class HitPathBreakdown {
         return weft.shape.key(weft.service, Integer.valueOf(HotKeys.productId(cursor.next())));
     }
 
-    /**
-     * The test KeyShape.key makes on every call, {@code target instanceof CacheKey}, alone: the target's class does not
-     * implement the interface, a case HotSpot (before JDK 23) answers by scanning the class's secondary supertypes.
-     */
-    @Benchmark
-    public boolean weftTargetInstanceofCacheKey(Weft weft) {
-        return weft.target instanceof CacheKey;
-    }
-
     /** The advice's third step with a prebuilt key: CachedMethod.lookup (checks, backend get, hit counter). */
     @Benchmark
     public Object weftLookupPrebuiltKey(Weft weft, HotKeyCursor cursor) {
@@ -178,7 +165,11 @@ public class HitPathBreakdown {
         return weft.backend.get(weft.keys[cursor.next()]);
     }
 
-    /** The same keys and items in a Caffeine cache configured like the reference's (expireAfterWrite, no listener). */
+    /**
+     * The same keys and items in a bare Caffeine cache configured like the reference's (expireAfterWrite, no
+     * listener): what the backend's get costs beyond the Caffeine lookup itself (its {@code Entry} wrapper, removal
+     * flag and own expiry check).
+     */
     @Benchmark
     public CacheItem weftKeysInReferenceConfiguredCaffeine(Weft weft, HotKeyCursor cursor) {
         return weft.referenceConfiguredCache.getIfPresent(weft.keys[cursor.next()]);
@@ -194,8 +185,8 @@ public class HitPathBreakdown {
 
     /**
      * The reference and Weft with 6,000 cold entries next to the 2,048 hot ones (8,048 of 10,000): past half its
-     * maximum size, Caffeine starts its frequency sketch and stops skipping the read buffer for caches without variable
-     * expiration, the reference's included. Weft's backend uses variable expiration, which never skips it.
+     * maximum size, Caffeine starts its frequency sketch and stops skipping the read buffer, so every hit is recorded
+     * for the eviction policy, in both caches. What a hit costs in a cache that is more than half full.
      */
     @State(Scope.Benchmark)
     public static class HalfFullCatalog extends HitSubject {
@@ -222,35 +213,6 @@ public class HitPathBreakdown {
     /** getProduct hits on a cache that holds 8,048 entries of its 10,000. */
     @Benchmark
     public Product moreThanHalfFullCache(HalfFullCatalog catalog, HotKeyCursor cursor) {
-        return catalog.service.getProduct(HotKeys.productId(cursor.next()));
-    }
-
-    /**
-     * Weft with the backend's Caffeine maintenance run on the calling thread ({@code executor(Runnable::run)}), not
-     * handed to {@code ForkJoinPool.commonPool()}: what the hit costs without the wake-ups of a maintenance thread.
-     */
-    @State(Scope.Benchmark)
-    public static class CallerRunsMaintenanceCatalog extends HitSubject {
-
-        @Setup(Level.Trial)
-        public void setUp() {
-            open("weftCallerRunsMaintenance");
-        }
-
-        @TearDown(Level.Iteration)
-        public void everyCallWasAHit() {
-            checkAllHits();
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() throws Exception {
-            close();
-        }
-    }
-
-    /** getProduct hits on Weft whose backend runs Caffeine's maintenance on the calling thread. */
-    @Benchmark
-    public Product weftCallerRunsMaintenance(CallerRunsMaintenanceCatalog catalog, HotKeyCursor cursor) {
         return catalog.service.getProduct(HotKeys.productId(cursor.next()));
     }
 

@@ -1,11 +1,18 @@
 /**
- * Part 3 of the benchmarks, not written yet: invalidation latency across instances over Redis pub/sub.
+ * Part 3 of the benchmarks: invalidation across two instances over a real redis-server on 127.0.0.1, started and
+ * stopped by each trial ({@code RedisServerProcess} from weft-test-support).
  *
- * <p>What goes here: a benchmark that starts a real redis-server on loopback (the test-support module knows how),
- * wires two {@code RedisCacheInvalidator}s over two {@code MemoryCachingBackend}s (or two JVMs), and measures the time
- * from {@code invalidate(...)} returning on one to the entry being gone on the other ({@code Mode.SampleTime}, so the
- * report shows percentiles). run.sh runs every benchmark of this package as its own stage ({@code invalidation}, JSON
- * in {@code results/invalidation.json}) once the package has benchmarks, and docs/performance.md has a section
- * waiting for its table.
+ * <ul>
+ *   <li>{@link dev.weft.benchmarks.invalidation.InvalidationLatencyBenchmark}: end-to-end latency percentiles from
+ *       {@code invalidate} on instance A to the entry being gone on instance B, Weft against raw Lettuce pub/sub of a
+ *       message of the same size and Redisson's {@code RLocalCachedMap};</li>
+ *   <li>{@link dev.weft.benchmarks.invalidation.InvalidationThroughputBenchmark}: invalidations per second from 8
+ *       threads, Weft's group commit against a raw PUBLISH per invalidation;</li>
+ *   <li>{@link dev.weft.benchmarks.invalidation.InvalidateCallBenchmark}: how long {@code invalidate} takes to return
+ *       in each publish mode, next to a raw synchronous PUBLISH.</li>
+ * </ul>
+ *
+ * <p>run.sh runs them as its {@code invalidation} stage ({@code results/invalidation.json}); the report's part 3 is
+ * written by {@code dev.weft.benchmarks.report.InvalidationSection}.
  */
 package dev.weft.benchmarks.invalidation;

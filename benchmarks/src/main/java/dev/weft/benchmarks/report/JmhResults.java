@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /** The results of one or more JMH JSON files ({@code -rf json}). */
@@ -54,6 +55,32 @@ final class JmhResults {
                 + " × " + o.get("warmupTime").getAsString() + ", measurement " + o.get("measurementIterations").getAsInt()
                 + " × " + o.get("measurementTime").getAsString();
         List<Double> forkMeans = new ArrayList<>();
+        Map<Double, Double> percentiles = new TreeMap<>();
+        if (primary.has("scorePercentiles")) {
+            for (Map.Entry<String, JsonElement> p : primary.getAsJsonObject("scorePercentiles").entrySet()) {
+                percentiles.put(Double.parseDouble(p.getKey()), number(p.getValue()));
+            }
+        }
+        List<Map<Double, Double>> forkPercentiles = new ArrayList<>();
+        long samples = 0;
+        if (primary.has("rawDataHistogram")) {
+            for (JsonElement fork : primary.getAsJsonArray("rawDataHistogram")) {
+                Histogram h = new Histogram();
+                for (JsonElement iteration : fork.getAsJsonArray()) {
+                    for (JsonElement bin : iteration.getAsJsonArray()) {
+                        JsonArray valueAndCount = bin.getAsJsonArray();
+                        h.add(number(valueAndCount.get(0)), valueAndCount.get(1).getAsLong());
+                    }
+                }
+                samples += h.count();
+                forkMeans.add(h.mean());
+                Map<Double, Double> mine = new TreeMap<>();
+                for (double p : REPORTED_PERCENTILES) {
+                    mine.put(p, h.percentile(p));
+                }
+                forkPercentiles.add(mine);
+            }
+        }
         if (primary.has("rawData")) {
             for (JsonElement fork : primary.getAsJsonArray("rawData")) {
                 double sum = 0;
@@ -67,7 +94,47 @@ final class JmhResults {
         }
         return new Measurement(benchmark, variant, o.get("threads").getAsInt(), number(primary.get("score")),
                 number(primary.get("scoreError")), primary.get("scoreUnit").getAsString(), secondaries, jvm, settings,
-                List.copyOf(forkMeans));
+                List.copyOf(forkMeans), percentiles, List.copyOf(forkPercentiles), samples);
+    }
+
+    /** The percentiles the report shows per fork. */
+    static final double[] REPORTED_PERCENTILES = {50.0, 90.0, 99.0, 99.9};
+
+    /** The samples of one fork: value → count, from JMH's histogram bins. */
+    private static final class Histogram {
+        private final TreeMap<Double, Long> counts = new TreeMap<>();
+        private long count;
+        private double sum;
+
+        void add(double value, long n) {
+            counts.merge(value, n, Long::sum);
+            count += n;
+            sum += value * n;
+        }
+
+        long count() {
+            return count;
+        }
+
+        double mean() {
+            return count == 0 ? Double.NaN : sum / count;
+        }
+
+        /** The smallest value with at least {@code p} % of the samples at or below it. */
+        double percentile(double p) {
+            if (count == 0) {
+                return Double.NaN;
+            }
+            long rank = Math.max(1, (long) Math.ceil(p / 100 * count));
+            long seen = 0;
+            for (Map.Entry<Double, Long> e : counts.entrySet()) {
+                seen += e.getValue();
+                if (seen >= rank) {
+                    return e.getKey();
+                }
+            }
+            return counts.lastKey();
+        }
     }
 
     private static double number(JsonElement e) {

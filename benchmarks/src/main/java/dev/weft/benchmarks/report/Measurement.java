@@ -17,9 +17,25 @@ import java.util.Map;
  * @param jvm         the JVM description JMH recorded
  * @param settings    forks, warm-up and measurement iterations as JMH recorded them
  * @param forkMeans   the mean of each fork's measurement iterations, in fork order
+ * @param percentiles for {@code Mode.SampleTime}: percentile (50.0, 99.9...) → value over all forks, as JMH computed
+ *                    it ({@code scorePercentiles}); empty for other modes
+ * @param forkPercentiles for {@code Mode.SampleTime}: the same percentiles of each fork's samples on its own, in fork
+ *                    order, computed from JMH's histogram ({@code rawDataHistogram})
+ * @param samples     for {@code Mode.SampleTime}: how many operations were sampled in the measurement iterations
  */
 record Measurement(String benchmark, String variant, int threads, double score, double error, String unit,
-                   Map<String, Double> secondaries, String jvm, String settings, List<Double> forkMeans) {
+                   Map<String, Double> secondaries, String jvm, String settings, List<Double> forkMeans,
+                   Map<Double, Double> percentiles, List<Map<Double, Double>> forkPercentiles, long samples) {
+
+    /** The percentile {@code p} (e.g. 99.9) of a SampleTime result, NaN when absent. */
+    double percentile(double p) {
+        return percentiles.getOrDefault(p, Double.NaN);
+    }
+
+    /** Each fork's percentile {@code p}, in fork order. */
+    List<Double> forkPercentile(double p) {
+        return forkPercentiles.stream().map(f -> f.getOrDefault(p, Double.NaN)).toList();
+    }
 
     /** Bytes allocated per operation ({@code -prof gc}), NaN when not profiled. */
     double bytesPerOp() {

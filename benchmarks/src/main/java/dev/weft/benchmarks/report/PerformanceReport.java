@@ -30,6 +30,7 @@ public final class PerformanceReport {
     private final JmhResults hits = new JmhResults();
     private final JmhResults misses = new JmhResults();
     private final JmhResults breakdown = new JmhResults();
+    private final JmhResults invalidation = new JmhResults();
     private final StringBuilder md = new StringBuilder();
 
     private PerformanceReport(Path results, Path report) {
@@ -55,6 +56,7 @@ public final class PerformanceReport {
         hits.read(results.resolve("hit-1t.json")).read(results.resolve("hit-2t.json"));
         misses.read(results.resolve("miss.json"));
         breakdown.read(results.resolve("breakdown.json"));
+        invalidation.read(results.resolve("invalidation.json"));
         if (hits.isEmpty()) {
             throw new IllegalStateException("no hit results in " + results + ": run benchmarks/run.sh first");
         }
@@ -66,6 +68,11 @@ public final class PerformanceReport {
         invalidationSection();
         diagnosisSection();
         Files.createDirectories(report.getParent());
+        String kept = Files.exists(report) ? PreservedSection.find(Files.readString(report), PreservedSection.AZURE)
+                : "";
+        if (!kept.isEmpty()) {
+            line(kept);
+        }
         Files.writeString(report, md.toString());
     }
 
@@ -124,11 +131,10 @@ public final class PerformanceReport {
         line(alloc + (allocMet ? " yes |" : " **no** |"));
         line(spring + (springMet ? " yes |" : " **no** |"));
         line();
-        if (!timeMet || !springMet) {
-            line("Where the time goes is measured piece by piece in [the diagnosis](#diagnosis-where-wefts-hit-time-goes) "
-                    + "below.");
-            line();
-        }
+        line("Where Weft's hit time goes is measured piece by piece in "
+                + "[the diagnosis](#diagnosis-where-wefts-hit-time-goes) below.");
+        line();
+        InvalidationSection.targets(this, invalidation);
     }
 
     private void method() {
@@ -143,9 +149,18 @@ public final class PerformanceReport {
                 + environment.getProperty("cpu", "?") + ", " + environment.getProperty("memory", "?") + " memory, "
                 + environment.getProperty("os", "?") + " |");
         line("| JVM | " + hits.all().get(0).jvm() + " |");
+        String seconds = environment.getProperty("duration.seconds");
+        if (seconds != null) {
+            int t = Integer.parseInt(seconds.trim());
+            line(String.format(Locale.ROOT, "| run time | %d min %02d s, build included |", t / 60, t % 60));
+        }
         line("| hit benchmarks | JMH AverageTime, `-prof gc`, " + hits.all().get(0).settings() + "; 1 and 2 threads |");
         misses.all().stream().findFirst().ifPresent(m ->
                 line("| miss benchmarks | JMH Throughput, 16 threads, " + m.settings() + " |"));
+        invalidation.all().stream().findFirst().ifPresent(m ->
+                line("| invalidation benchmarks | JMH SampleTime (latency, 1 thread), Throughput (8 threads), "
+                        + "AverageTime (call time, 1 thread); " + m.settings() + "; redis-server "
+                        + environment.getProperty("redis", "?") + " on 127.0.0.1 |"));
         breakdown.all().stream().findFirst().ifPresent(m ->
                 line("| diagnosis benchmarks | JMH AverageTime, `-prof gc`, 1 thread, " + m.settings() + " |"));
         line();
@@ -236,49 +251,66 @@ public final class PerformanceReport {
     private void hitReading() {
         line("### Reading");
         line();
+        for (int threads : new int[] {1, 2}) {
+            StringBuilder sb = new StringBuilder();
+            for (String method : HIT_METHODS) {
+                Optional<Measurement> weft = hit(method, "weft", threads);
+                Optional<Measurement> ref = hit(method, "caffeineManual", threads);
+                if (weft.isEmpty() || ref.isEmpty()) {
+                    continue;
+                }
+                double ratio = weft.get().score() / ref.get().score();
+                sb.append(sb.length() == 0 ? "" : "; ").append(String.format(Locale.ROOT,
+                        "`%s` %s ns against %s ns, %.2f ×, %s", method, num(weft.get().score()),
+                        num(ref.get().score()), ratio, comparison(ratio)));
+            }
+            if (sb.length() > 0) {
+                line("- **Weft against the reference, " + threads + (threads == 1 ? " thread" : " threads") + "**: "
+                        + sb + " (target ≤ 1.25 ×)." + (threads == 2 ? " Two benchmark threads on two cores leave no "
+                        + "core for anything else (JMH's own threads, GC, other processes), so 2-thread results "
+                        + "vary from run to run more than their ± says: compare the per-fork means." : ""));
+            }
+        }
         Optional<Measurement> weft = hit("getProduct", "weft", 1);
         Optional<Measurement> ref = hit("getProduct", "caffeineManual", 1);
         Optional<Measurement> spring = hit("getProduct", "spring", 1);
-        Optional<Measurement> weft2 = hit("getProduct", "weft", 2);
-        Optional<Measurement> ref2 = hit("getProduct", "caffeineManual", 2);
-        if (weft.isPresent() && ref.isPresent() && spring.isPresent()) {
-            line(String.format(Locale.ROOT, "- **Weft loses to the reference on time**: a `getProduct` hit costs %s ns "
-                            + "against %s ns (%.2f ×; target 1.25 ×). It allocates less (%s B against %s B): the key "
-                            + "is one 32-byte object plus the boxed id, with no argument array.",
-                    num(weft.get().score()), num(ref.get().score()), weft.get().score() / ref.get().score(),
-                    num(weft.get().bytesPerOp()), num(ref.get().bytesPerOp())));
-            line(String.format(Locale.ROOT, "- Against Spring's proxy Weft is %.1f × faster (%s ns) and allocates "
-                            + "%s B less, but not the 3 × the budget asks for.",
-                    spring.get().score() / weft.get().score(), num(spring.get().score()),
+        Optional<Measurement> weftSearch = hit("search", "weft", 1);
+        Optional<Measurement> refSearch = hit("search", "caffeineManual", 1);
+        if (weft.isPresent() && ref.isPresent() && weftSearch.isPresent() && refSearch.isPresent()) {
+            line(String.format(Locale.ROOT, "- **Allocation**: Weft allocates %s B per `getProduct` hit and %s B per "
+                            + "`search` hit, the reference %s B and %s B. Weft's hit allocates its key object (and, "
+                            + "for `getProduct`, the boxed id); the reference allocates its `CallKey`, the argument "
+                            + "array and the boxed id.",
+                    num(weft.get().bytesPerOp()), num(weftSearch.get().bytesPerOp()), num(ref.get().bytesPerOp()),
+                    num(refSearch.get().bytesPerOp())));
+        }
+        if (weft.isPresent() && spring.isPresent()) {
+            double speedup = spring.get().score() / weft.get().score();
+            line(String.format(Locale.ROOT, "- **Against Spring's `@Cacheable` proxy** Weft is %.1f × faster on a "
+                            + "`getProduct` hit (%s ns against %s ns; target ≥ 3 ×: %s) and allocates %s B less per call.",
+                    speedup, num(weft.get().score()), num(spring.get().score()), speedup >= 3 ? "met" : "missed",
                     num(spring.get().bytesPerOp() - weft.get().bytesPerOp())));
         }
-        if (weft2.isPresent() && ref2.isPresent()) {
-            Optional<Measurement> weftSearch2 = hit("search", "weft", 2);
-            Optional<Measurement> refSearch2 = hit("search", "caffeineManual", 2);
-            line(String.format(Locale.ROOT, "- With 2 threads on 2 cores: %.2f × for `getProduct` (%s against %s ns)%s. "
-                            + "Two benchmark threads on two cores leave no core for anything else (JMH's own threads, "
-                            + "GC, Weft's Caffeine maintenance worker, other processes), so these results vary from "
-                            + "run to run more than their ± says: compare the per-fork means, and earlier runs in the "
-                            + "history of `benchmarks/results/`.",
-                    weft2.get().score() / ref2.get().score(), num(weft2.get().score()), num(ref2.get().score()),
-                    weftSearch2.isPresent() && refSearch2.isPresent()
-                            ? String.format(Locale.ROOT, ", %.2f × for `search` (%s against %s ns)",
-                            weftSearch2.get().score() / refSearch2.get().score(), num(weftSearch2.get().score()),
-                            num(refSearch2.get().score())) : ""));
-        }
         double spread = 1;
+        String widest = "";
         for (int threads : new int[] {1, 2}) {
             for (String method : HIT_METHODS) {
-                spread = Math.max(spread, hit(method, "weft", threads).map(Measurement::forkSpread).orElse(1.0));
+                double s = hit(method, "weft", threads).map(Measurement::forkSpread).orElse(1.0);
+                if (s > spread) {
+                    spread = s;
+                    widest = "`" + method + "`, " + threads + (threads == 1 ? " thread" : " threads");
+                }
             }
         }
-        line(String.format(Locale.ROOT, "- Weft's hit time is not stable from one JVM to the next: a fork settles near "
-                + "85 ns or near 150 ns for `getProduct` (the cause is in the diagnosis). %s",
-                spread > 1.3 ? String.format(Locale.ROOT, "In this run its fork means differ by up to %.1f ×, "
-                        + "which the ± above does not capture well.", spread)
-                        : String.format(Locale.ROOT, "In this run every Weft fork settled in the same state (fork "
-                        + "means within %.0f %% of each other; `getProduct`, 1 thread: %s ns).", 100 * (spread - 1),
-                        weft.map(w -> num(w.score())).orElse("–"))));
+        boolean severalForks = hits.all().stream().anyMatch(m -> m.forkMeans().size() > 1);
+        line(!severalForks ? "- One fork per benchmark in this run: nothing tells whether another JVM would settle "
+                + "elsewhere."
+                : spread > 1.15
+                ? String.format(Locale.ROOT, "- Weft's fork means differ by up to %.2f × in this run (%s), more than "
+                        + "the ± shows: JIT decisions differ between JVMs. Read the per-fork column next to the mean.",
+                        spread, widest)
+                : String.format(Locale.ROOT, "- Every Weft fork settled at the same level: fork means within %.0f %% of "
+                        + "each other in every table above.", 100 * (spread - 1)));
         hit("getProduct", "weftLtw", 1).ifPresent(ltw -> weft.ifPresent(w -> line(String.format(Locale.ROOT,
                 "- Load-time weaving costs %s ns and %s B more per `getProduct` hit than build-time weaving: the "
                         + "load-time weaver does not inline the around advice, so every call allocates an "
@@ -290,6 +322,14 @@ public final class PerformanceReport {
                         + "and each lookup walks it calling `equals` (`Arrays.deepEquals`, `Method.equals`). It also "
                         + "builds a `JoinPoint`, an argument array and its key object per call.", num(j.score()))));
         line();
+    }
+
+    /** How a time ratio against the reference reads: within 5 % is a tie. */
+    private static String comparison(double ratio) {
+        if (ratio < 0.95) {
+            return "Weft faster";
+        }
+        return ratio <= 1.05 ? "on par" : "Weft slower";
     }
 
     private void missSection() throws IOException {
@@ -361,11 +401,16 @@ public final class PerformanceReport {
                         num(m.score()))));
             }
             tp.setLength(tp.length() - 1);
-            line(tp + ". With a body of a few microseconds on two cores, a caller that waits for another's load "
-                    + "is parked and woken again (a futex system call each way), which costs about as much as "
-                    + "running the body: single flight does not buy throughput here, it buys fewer calls to the "
-                    + "source. Between the caches, the way waiters block (Weft: a `CountDownLatch` per flight; "
-                    + "Caffeine: the map bin's monitor) decides the order.");
+            boolean directFastest = MISS_VARIANTS.stream().filter(v -> !v.equals("direct"))
+                    .allMatch(v -> miss("sameKey", v).map(m -> m.score() < d.score()).orElse(true));
+            line(tp + (directFastest
+                    ? ". `direct` is the fastest: with a body of a few microseconds on two cores, a caller that "
+                    + "waits for another's load is parked and woken again (a futex system call each way), which "
+                    + "costs about as much as running the body, so single flight does not buy throughput here, it "
+                    + "buys fewer calls to the source."
+                    : ". A cache that shares one load between callers beats running the body for each here.")
+                    + " Waiters block differently: Weft on a `CountDownLatch` per flight, Caffeine on the lock of "
+                    + "the map bin.");
         });
         directDistinct.ifPresent(d -> {
             StringBuilder tp = new StringBuilder("- On distinct keys every call runs the body, so a cache can only "
@@ -378,7 +423,8 @@ public final class PerformanceReport {
             }
             tp.setLength(tp.length() - 1);
             line(tp + String.format(Locale.ROOT, " (`direct` itself: %s ± %s calls/ms, so read these as rough "
-                    + "shares)", num(d.score()), num(d.error())) + ". Weft's miss does more than the others' (it renders the canonical key string, takes a load "
+                    + "shares)", num(d.score()), num(d.error())) + ". Weft's miss does more than the others' (it "
+                    + "renders the canonical key string, takes a load "
                     + "token, registers a flight, stores through the dependency index and the invalidation log), "
                     + "and all three evict one entry per new one once the cache holds 10,000.");
         });
@@ -389,19 +435,8 @@ public final class PerformanceReport {
         line();
     }
 
-    private void invalidationSection() {
-        line("## 3. Invalidation latency across instances (Redis)");
-        line();
-        if (results.resolve("invalidation.json").toFile().exists()) {
-            line("Results: `" + rel(results.resolve("invalidation.json")) + "`. (The report section for them is still "
-                    + "to be written: `PerformanceReport#invalidationSection`.)");
-        } else {
-            line("Not measured yet. The benchmarks go in `dev.weft.benchmarks.invalidation` (see its package-info); "
-                    + "run.sh runs them as the `invalidation` stage as soon as they exist, writing "
-                    + "`results/invalidation.json`, and this section is where their table goes "
-                    + "(`PerformanceReport#invalidationSection`).");
-        }
-        line();
+    private void invalidationSection() throws IOException {
+        InvalidationSection.write(this, invalidation);
     }
 
     private void diagnosisSection() throws IOException {
@@ -423,7 +458,6 @@ public final class PerformanceReport {
                 {"weftWovenCall", "", "Weft: the whole woven call"},
                 {"weftMetadataByJoinPoint", "", "Weft: `CachedMethods.of(joinPoint)`"},
                 {"weftKeyConstruction", "", "Weft: box the id + `KeyShape.key(target, id)`"},
-                {"weftTargetInstanceofCacheKey", "", "Weft: `target instanceof CacheKey` alone (inside the above)"},
                 {"weftLookupPrebuiltKey", "", "Weft: `CachedMethod.lookup(key)`, prebuilt key"},
                 {"weftHitCounter", "", "Weft: `LongAdder.increment()` alone (the hit counter, inside the above)"},
                 {"weftBackendGetPrebuiltKey", "", "Weft: `MemoryCachingBackend.get(key)`, prebuilt key"},
@@ -432,8 +466,6 @@ public final class PerformanceReport {
                 {"referenceCall", "", "reference: the whole call"},
                 {"referenceKeyConstruction", "", "reference: box the id + `new CallKey(1, new Object[] {id})`"},
                 {"referenceGetIfPresentPrebuiltKey", "", "reference: `cache.getIfPresent(key)`, prebuilt key"},
-                {"weftCallerRunsMaintenance", "",
-                        "Weft, whole call, backend's Caffeine maintenance run by the calling thread"},
                 {"moreThanHalfFullCache", "caffeineManual", "reference, whole call, cache 8,048 / 10,000 full"},
                 {"moreThanHalfFullCache", "weft", "Weft, whole call, cache 8,048 / 10,000 full"},
         };
@@ -467,9 +499,9 @@ public final class PerformanceReport {
         return piece(method, variant).map(PerformanceReport::forks).orElse("–");
     }
 
-    /** The largest fork mean of a breakdown piece over its smallest. */
-    double pieceSpread(String method, String variant) {
-        return piece(method, variant).map(Measurement::forkSpread).orElse(Double.NaN);
+    /** Bytes per operation of a breakdown piece, NaN when it was not run. */
+    double pieceBytes(String method, String variant) {
+        return piece(method, variant).map(Measurement::bytesPerOp).orElse(Double.NaN);
     }
 
     double hitScore(String method, String variant, int threads) {
@@ -510,12 +542,35 @@ public final class PerformanceReport {
         return Double.isNaN(n) || Double.isNaN(d) || d == 0 ? "–" : String.format(Locale.ROOT, "%.2f", n / d);
     }
 
-    private void writeChart(String file, SvgBarChart chart) throws IOException {
+    /** A fact of the machine recorded by run.sh ({@code environment.properties}). */
+    String environment(String key, String fallback) {
+        return environment.getProperty(key, fallback);
+    }
+
+    /** The Redisson version on the class path, as its jar's manifest says. */
+    String redissonVersion() {
+        String v = org.redisson.Redisson.class.getPackage().getImplementationVersion();
+        return v == null ? "(version unknown)" : v;
+    }
+
+    /** A small value with two decimals (FIRE_AND_FORGET's call time), otherwise as {@link #num}. */
+    static String precise(double v) {
+        return !Double.isNaN(v) && Math.abs(v) < 10 ? String.format(Locale.ROOT, "%.2f", v) : num(v);
+    }
+
+    void writeChart(String file, SvgBarChart chart) throws IOException {
         Files.writeString(results.resolve(file), chart.render());
     }
 
     private String rel(Path target) {
-        return report.getParent().relativize(target).toString().replace('\\', '/');
+        String path = report.getParent().relativize(target).toString().replace('\\', '/');
+        return path.isEmpty() ? "." : path;
+    }
+
+    /** benchmarks/results/profiles: profiles taken by hand, kept with the full run's results (not with --quick's). */
+    String profilesLink() {
+        Path full = results.getFileName().toString().equals("quick") ? results.getParent() : results;
+        return rel(full.resolve("profiles"));
     }
 
     private static String forks(Measurement m) {

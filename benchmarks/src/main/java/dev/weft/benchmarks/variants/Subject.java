@@ -43,11 +43,6 @@ public final class Subject implements AutoCloseable {
             case "weft":
                 useWeftBackend();
                 return new Subject(name, new WeftCatalogService(source), CachingServices::clear);
-            case "weftCallerRunsMaintenance":
-                // diagnosis only: Caffeine's maintenance runs on the calling thread instead of the common pool
-                CachingServices.setDefaultBackend(MemoryCachingBackend.builder().maximumSize(CacheSpec.MAXIMUM_SIZE)
-                        .executor(Runnable::run).build());
-                return new Subject(name, new WeftCatalogService(source), CachingServices::clear);
             case "weftLtw":
                 useWeftBackend();
                 return new Subject(name, new LtwCatalogService(source), CachingServices::clear);
