@@ -1,6 +1,9 @@
 package dev.weft.samples.catalog;
 
 import dev.weft.caching.CachingServices;
+import dev.weft.caching.azure.AzureCacheInvalidator;
+import dev.weft.caching.azure.AzureCacheInvalidatorOptions;
+import dev.weft.caching.azure.SubscriptionStrategy;
 import dev.weft.caching.backend.CachingBackend;
 import dev.weft.caching.invalidation.CacheInvalidator;
 import dev.weft.caching.invalidation.InvalidatorStatus;
@@ -33,8 +36,8 @@ final class CacheSetup implements AutoCloseable {
      * Creates the configured backend and makes it {@link CachingServices}' default.
      *
      * @param instanceName prefixes the invalidator's instance id, so that logs and status name this instance
-     * @throws dev.weft.caching.CachingConfigurationException if Redis cannot be reached (the message names it)
-     * @throws IllegalArgumentException                       for a backend this build cannot provide
+     * @throws dev.weft.caching.CachingConfigurationException if Redis or Service Bus cannot be reached, or refuses
+     *                                                        the credentials (the message names it)
      */
     static CacheSetup install(ServerConfig config, String instanceName) {
         MemoryCachingBackend local = MemoryCachingBackend.builder().maximumSize(MAXIMUM_ENTRIES).build();
@@ -49,13 +52,15 @@ final class CacheSetup implements AutoCloseable {
                 yield new CacheSetup(redis, redis, "redis (channel '" + config.redisChannel() + "')");
             }
             case AZURE -> {
-                local.close();
-                // TODO(issue 9): build dev.weft.caching.azure.AzureCacheInvalidator here. Not yet, because its Azure SDK
-                // pins Netty 4.1 while Lettuce 7 needs Netty 4.2: one class path cannot serve both transports until
-                // the build settles on one Netty line for them (a root pom decision).
-                throw new IllegalArgumentException("--backend=azure is not wired into this sample yet; see "
-                        + "docs/azure.md to keep instances in sync over Azure Service Bus with AzureCacheInvalidator, "
-                        + "and use --backend=memory or --backend=redis here");
+                String subscription = config.azureSubscription();
+                CacheInvalidator azure = AzureCacheInvalidator.create(local, AzureCacheInvalidatorOptions.builder()
+                        .connectionString(config.azureConnectionString())
+                        .topic(config.azureTopic())
+                        .subscription(subscription.equals("auto") ? SubscriptionStrategy.autoCreate()
+                                : SubscriptionStrategy.existing(subscription.substring("existing:".length())))
+                        .instanceIdPrefix(instanceName)
+                        .build());
+                yield new CacheSetup(azure, azure, "azure (topic '" + config.azureTopic() + "')");
             }
         };
         CachingServices.setDefaultBackend(setup.backend);

@@ -14,9 +14,13 @@ import java.util.List;
  * @param redisUri     the Redis URI, for {@link Backend#REDIS}
  * @param redisChannel the pub/sub channel every instance of the catalog shares, for {@link Backend#REDIS}
  * @param instanceName this instance's name in responses and in its invalidator id, if set
+ * @param azureConnectionString the Service Bus connection string, for {@link Backend#AZURE}
+ * @param azureTopic   the topic every instance shares, for {@link Backend#AZURE}
+ * @param azureSubscription {@code auto}, or {@code existing:NAME} (this instance's pre-provisioned subscription)
  */
 record ServerConfig(int port, String bindAddress, String databaseUrl, Backend backend, String redisUri,
-                    String redisChannel, Optional<String> instanceName) {
+                    String redisChannel, Optional<String> instanceName, String azureConnectionString,
+                    String azureTopic, String azureSubscription) {
 
     /** The caching backend of an instance. */
     enum Backend {
@@ -24,13 +28,14 @@ record ServerConfig(int port, String bindAddress, String databaseUrl, Backend ba
         MEMORY,
         /** A local cache kept in sync with the other instances' over Redis pub/sub. */
         REDIS,
-        /** A local cache kept in sync over Azure Service Bus: not wired into this sample yet (see its README). */
+        /** A local cache kept in sync with the other instances' over an Azure Service Bus topic. */
         AZURE
     }
 
     static final String DEFAULT_DATABASE_URL = "jdbc:h2:mem:catalog;DB_CLOSE_DELAY=-1";
     static final String DEFAULT_REDIS_URI = "redis://127.0.0.1:6379";
     static final String DEFAULT_REDIS_CHANNEL = "catalog:weft-invalidation";
+    static final String DEFAULT_AZURE_TOPIC = "catalog-invalidation";
 
     static final String USAGE = String.join(System.lineSeparator(),
             "usage: CatalogServer [--name=value ...]   (or -Dcatalog.<name>=value)",
@@ -41,10 +46,13 @@ record ServerConfig(int port, String bindAddress, String databaseUrl, Backend ba
             "  --backend=memory       memory | redis | azure",
             "  --redis-uri=" + DEFAULT_REDIS_URI,
             "  --redis-channel=" + DEFAULT_REDIS_CHANNEL,
-            "  --instance=api-PORT    name shown in responses (letters, digits, dashes; at most 20)");
+            "  --instance=api-PORT    name shown in responses (letters, digits, dashes; at most 20)",
+            "  --azure-connection-string=Endpoint=sb://...   for --backend=azure",
+            "  --azure-topic=" + DEFAULT_AZURE_TOPIC,
+            "  --azure-subscription=auto   auto (created per instance, Manage right) | existing:NAME");
 
     private static final List<String> OPTIONS = List.of("port", "bind-address", "db-url", "backend", "redis-uri",
-            "redis-channel", "instance");
+            "redis-channel", "instance", "azure-connection-string", "azure-topic", "azure-subscription");
 
     /**
      * Reads the configuration from the command line and system properties.
@@ -63,13 +71,23 @@ record ServerConfig(int port, String bindAddress, String databaseUrl, Backend ba
         }
         Optional<String> instance = Optional.ofNullable(settings.get("instance", null));
         instance.ifPresent(ServerConfig::checkInstanceName);
+        String azureConnectionString = backend == Backend.AZURE ? settings.require("azure-connection-string")
+                : settings.get("azure-connection-string", null);
+        String azureSubscription = settings.get("azure-subscription", "auto");
+        if (!azureSubscription.equals("auto") && !azureSubscription.matches("existing:.+")) {
+            throw new IllegalArgumentException("option --azure-subscription must be auto or existing:NAME, got \""
+                    + azureSubscription + "\"");
+        }
         return new ServerConfig(settings.getInt("port", 8080, 0, 65_535),
                 settings.get("bind-address", "127.0.0.1"),
                 settings.get("db-url", DEFAULT_DATABASE_URL),
                 backend,
                 settings.get("redis-uri", DEFAULT_REDIS_URI),
                 settings.get("redis-channel", DEFAULT_REDIS_CHANNEL),
-                instance);
+                instance,
+                azureConnectionString,
+                settings.get("azure-topic", DEFAULT_AZURE_TOPIC),
+                azureSubscription);
     }
 
     /** The name can double as the invalidator's instance-id prefix, which allows only these characters. */

@@ -71,10 +71,18 @@ class ConfigurationTest {
     }
 
     @Test
-    void theAzureBackendPointsToItsDocumentation() {
-        ServerConfig config = ServerConfig.from(new String[] {"--backend=azure"});
-
-        assertThatThrownBy(() -> CacheSetup.install(config, "api-1")).hasMessageContaining("docs/azure.md");
+    void theAzureBackendNeedsAConnectionStringAndAKnownSubscriptionStrategy() {
+        assertThatThrownBy(() -> ServerConfig.from(new String[] {"--backend=azure"}))
+                .hasMessageContaining("--azure-connection-string");
+        assertThatThrownBy(() -> ServerConfig.from(new String[] {"--backend=azure",
+                "--azure-connection-string=Endpoint=sb://x/;SharedAccessKeyName=a;SharedAccessKey=b",
+                "--azure-subscription=shared"}))
+                .hasMessageContaining("--azure-subscription").hasMessageContaining("shared");
+        ServerConfig config = ServerConfig.from(new String[] {"--backend=azure",
+                "--azure-connection-string=Endpoint=sb://x/;SharedAccessKeyName=a;SharedAccessKey=b",
+                "--azure-topic=t", "--azure-subscription=existing:api-1"});
+        assertThat(config.azureTopic()).isEqualTo("t");
+        assertThat(config.azureSubscription()).isEqualTo("existing:api-1");
     }
 
     @Test

@@ -9,22 +9,22 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.weft.samples.catalog.CatalogClient.cacheOn;
+import static dev.weft.samples.catalog.CatalogClient.connected;
+import static dev.weft.samples.catalog.CatalogClient.counter;
+import static dev.weft.samples.catalog.CatalogClient.field;
+import static dev.weft.samples.catalog.CatalogClient.get;
+import static dev.weft.samples.catalog.CatalogClient.price;
+import static dev.weft.samples.catalog.CatalogClient.put;
+import static dev.weft.samples.catalog.CatalogClient.updatePriceInTheDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -42,7 +42,6 @@ class MultiInstanceCatalogTest {
     private static final Pattern CATALOG_READY = Pattern.compile(CatalogServer.READY + " instance=\\S+ port=(\\d+) .*");
 
     private static final List<JvmProcess> processes = new ArrayList<>();
-    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static RedisServerProcess redis;
     private static Path work;
     private static String databaseUrl;
@@ -111,7 +110,7 @@ class MultiInstanceCatalogTest {
         cacheOn(api1, 9);
         cacheOn(api2, 9);
 
-        updatePriceInTheDatabase(9, 4999);
+        updatePriceInTheDatabase(databaseUrl, 9, 4999);
 
         await().atMost(THROUGH_THE_FEED).until(() -> price(api1, 9) == 4999 && price(api2, 9) == 4999);
         assertThat(feed.stderrLines()).anyMatch(line -> line.contains("invalidateDependency(\"product:9\")"));
@@ -143,7 +142,7 @@ class MultiInstanceCatalogTest {
         cacheOn(api1, 11);
         cacheOn(api2, 11);
 
-        updatePriceInTheDatabase(11, 1111);
+        updatePriceInTheDatabase(databaseUrl, 11, 1111);
 
         await().atMost(THROUGH_THE_FEED).until(() -> price(api1, 11) == 1111 && price(api2, 11) == 1111);
     }
@@ -154,7 +153,7 @@ class MultiInstanceCatalogTest {
         cacheOn(api1, 13);
         cacheOn(api2, 13);
 
-        updatePriceInTheDatabase(13, 1313);
+        updatePriceInTheDatabase(databaseUrl, 13, 1313);
         feed = launchFeed();
         feed.awaitLine(ChangeFeed.READY, START_TIMEOUT);
 
@@ -185,68 +184,5 @@ class MultiInstanceCatalogTest {
         return launch(ChangeFeed.class, "change-feed", "--db-url=" + databaseUrl, "--redis-uri=" + redis.uri(),
                 "--redis-channel=catalog-test", "--poll-interval=50ms",
                 "--position-file=" + work.resolve("change-feed.position"));
-    }
-
-    // ---- clients ------------------------------------------------------------------------------------------------
-
-    /** Reads a product twice on one instance, so that it is cached there (and checks that it is). */
-    private static void cacheOn(URI instance, long id) {
-        get(instance, "/products/" + id);
-        assertThat(field(get(instance, "/products/" + id), "source")).isEqualTo("cache");
-    }
-
-    private static long price(URI instance, long id) {
-        return Long.parseLong(field(get(instance, "/products/" + id), "priceCents"));
-    }
-
-    private static long counter(URI instance, String name) {
-        return Long.parseLong(field(get(instance, "/stats"), name));
-    }
-
-    private static boolean connected(URI instance) {
-        return field(get(instance, "/stats"), "connected").equals("true");
-    }
-
-    /** What an admin tool or another application does: plain SQL, no Weft. */
-    private static void updatePriceInTheDatabase(long id, long priceCents) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(databaseUrl, "sa", "");
-             PreparedStatement update = connection.prepareStatement(
-                     "UPDATE product SET price_cents = ? WHERE id = ?")) {
-            update.setLong(1, priceCents);
-            update.setLong(2, id);
-            assertThat(update.executeUpdate()).isEqualTo(1);
-        }
-    }
-
-    private static String get(URI instance, String path) {
-        return send(HttpRequest.newBuilder(instance.resolve(path)).GET());
-    }
-
-    private static String put(URI instance, String pathAndQuery) {
-        return send(HttpRequest.newBuilder(instance.resolve(pathAndQuery)).PUT(HttpRequest.BodyPublishers.noBody()));
-    }
-
-    private static String send(HttpRequest.Builder request) {
-        try {
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as("status of %s: %s", response.uri(), response.body()).isEqualTo(200);
-            return response.body();
-        } catch (IOException e) {
-            throw new AssertionError("request failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
-    }
-
-    /** A scalar field of the API's JSON answers (flat objects, or objects of flat objects). */
-    private static String field(String json, String name) {
-        Matcher matcher = Pattern.compile("\"" + Pattern.quote(name) + "\":(\"((?:[^\"\\\\]|\\\\.)*)\"|[^,}]*)")
-                .matcher(json);
-        if (!matcher.find()) {
-            throw new AssertionError("no field \"" + name + "\" in " + json);
-        }
-        return matcher.group(2) != null ? matcher.group(2) : matcher.group(1);
     }
 }
