@@ -51,7 +51,7 @@ class RedisAutoConfigurationTest {
                     assertThat(health.getStatus()).isEqualTo(Status.UP);
                     assertThat(health.getDetails()).containsEntry("transport", "redis")
                             .containsEntry("channel", "shop:weft").containsKeys("messagesSent",
-                                    "messagesReceived", "gapsDetected", "lastMessageReceived");
+                                    "messagesReceived", "gapsDetected", "subscriptions");
                     assertThat(context.getBean(WeftEndpoint.class).weft().invalidator().state())
                             .isEqualTo("CONNECTED");
                 });

@@ -13,7 +13,7 @@ import java.net.http.HttpResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The sample starts on a random port and serves a cached GET /products/{id}. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "logging.level.root=warn")
 class CatalogApplicationTest {
 
     private final HttpClient http = HttpClient.newHttpClient();

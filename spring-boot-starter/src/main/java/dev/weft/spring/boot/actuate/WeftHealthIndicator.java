@@ -93,9 +93,14 @@ public class WeftHealthIndicator extends AbstractHealthIndicator {
                 .withDetail("malformedMessages", s.malformedMessages())
                 .withDetail("publishFailures", s.publishFailures())
                 .withDetail("pendingOperations", s.pendingOperations())
-                .withDetail("subscriptions", s.subscriptions())
-                .withDetail("lastMessageReceived", String.valueOf(s.lastMessageReceived()))
-                .withDetail("lastMessageSent", String.valueOf(s.lastMessageSent()));
+                .withDetail("subscriptions", s.subscriptions());
+        // absent until the first message: omitted rather than shown as "null"
+        if (s.lastMessageReceived() != null) {
+            b.withDetail("lastMessageReceived", s.lastMessageReceived().toString());
+        }
+        if (s.lastMessageSent() != null) {
+            b.withDetail("lastMessageSent", s.lastMessageSent().toString());
+        }
     }
 
     /**

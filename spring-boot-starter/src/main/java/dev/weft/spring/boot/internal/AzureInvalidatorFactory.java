@@ -12,7 +12,9 @@ import dev.weft.spring.boot.AzureInvalidatorCustomizer;
 import dev.weft.spring.boot.AzureInvalidatorProperties;
 import dev.weft.spring.boot.InvalidWeftPropertyException;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Creates the Azure Service Bus invalidator from {@code weft.azure.*}. The application's {@link TokenCredential}, when
@@ -126,8 +128,7 @@ public final class AzureInvalidatorFactory {
     }
 
     // the SDK accepts a zero or negative duration here and fails later, inside a retry loop
-    private static java.util.function.Consumer<java.time.Duration> positive(
-            String property, java.util.function.Consumer<java.time.Duration> setter) {
+    private static Consumer<Duration> positive(String property, Consumer<Duration> setter) {
         return d -> {
             if (d.isZero() || d.isNegative()) {
                 throw new IllegalArgumentException(property + " must be positive, got " + d);

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Makes the application's backend Weft's default when the context creates this bean: registers the configured
@@ -41,7 +42,7 @@ public final class DefaultBackendInstallation {
         InvalidatorType type = properties.getInvalidator().getType();
         if (type != InvalidatorType.NONE && invalidator == null) {
             String module = type == InvalidatorType.REDIS ? "weft-invalidator-redis" : "weft-invalidator-azure";
-            throw PropertyCheck.conflict("weft.invalidator.type", type.name().toLowerCase(java.util.Locale.ROOT),
+            throw PropertyCheck.conflict("weft.invalidator.type", type.name().toLowerCase(Locale.ROOT),
                     "it needs dev.weft:" + module + " on the class path",
                     "Add the dependency dev.weft:" + module + ", or set 'weft.invalidator.type=none'.");
         }

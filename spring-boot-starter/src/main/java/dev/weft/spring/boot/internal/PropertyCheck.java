@@ -4,6 +4,7 @@ import dev.weft.caching.CachingConfigurationException;
 import dev.weft.spring.boot.InvalidWeftPropertyException;
 
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Hands property values to Weft's builders, which validate each value as it is set, and turns what a builder refuses
@@ -25,6 +26,18 @@ public final class PropertyCheck {
         apply(property, value, true, setter);
     }
 
+    /** Turns {@code value} into what Weft needs with {@code conversion}; a refusal names {@code property}. */
+    public static <T, R> R convert(String property, T value, Function<? super T, R> conversion) {
+        if (value == null) {
+            throw missing(property, "it has no value");
+        }
+        try {
+            return conversion.apply(value);
+        } catch (IllegalArgumentException | IllegalStateException | CachingConfigurationException e) {
+            throw refused(property, String.valueOf(value), e.getMessage(), e);
+        }
+    }
+
     private static <T> void apply(String property, T value, boolean secret, Consumer<? super T> setter) {
         if (value == null) {
             throw missing(property, "it has no value");
@@ -32,11 +45,15 @@ public final class PropertyCheck {
         try {
             setter.accept(value);
         } catch (IllegalArgumentException | IllegalStateException | CachingConfigurationException e) {
-            throw new InvalidWeftPropertyException(property, secret ? null : String.valueOf(value),
-                    secret ? "Weft refuses it (the value is not shown because it may contain a secret)"
-                            + redactedDetail(e) : e.getMessage(),
-                    "Correct '" + property + "'.", e);
+            // Weft's own messages about connection strings and URIs already hide keys and passwords
+            throw secret ? refused(property, null, "Weft refuses it (the value is not shown: it may contain a "
+                    + "secret): " + e.getMessage(), e) : refused(property, String.valueOf(value), e.getMessage(), e);
         }
+    }
+
+    private static InvalidWeftPropertyException refused(String property, String shown, String reason,
+                                                        RuntimeException cause) {
+        return new InvalidWeftPropertyException(property, shown, reason, "Correct '" + property + "'.", cause);
     }
 
     /** The exception for a property that must be set and is not. */
@@ -48,10 +65,5 @@ public final class PropertyCheck {
     /** The exception for a property whose value does not fit the others. */
     public static InvalidWeftPropertyException conflict(String property, String value, String reason, String action) {
         return new InvalidWeftPropertyException(property, value, reason, action, null);
-    }
-
-    // the builders' messages about connection strings and URIs never show keys or passwords themselves
-    private static String redactedDetail(RuntimeException e) {
-        return e.getMessage() == null ? "" : ": " + e.getMessage();
     }
 }

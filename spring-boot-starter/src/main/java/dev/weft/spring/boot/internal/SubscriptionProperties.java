@@ -4,7 +4,7 @@ import dev.weft.caching.azure.SubscriptionStrategy;
 import dev.weft.spring.boot.AzureInvalidatorProperties;
 import dev.weft.spring.boot.AzureInvalidatorProperties.Strategy;
 
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Locale;
 
 /**
  * Turns {@code weft.azure.subscription.*} and {@code weft.azure.resource-manager.*} into a
@@ -35,38 +35,36 @@ final class SubscriptionProperties {
             rejectSet(RESOURCE_MANAGER + ".resource-group", rm.getResourceGroup(), kind);
             rejectSet(RESOURCE_MANAGER + ".namespace", rm.getNamespace(), kind);
         }
-        AtomicReference<SubscriptionStrategy> strategy = new AtomicReference<>();
-        switch (kind) {
+        SubscriptionStrategy strategy = switch (kind) {
             case EXISTING -> {
                 if (s.getName() == null) {
                     throw PropertyCheck.missing(SUBSCRIPTION + ".name", "strategy existing receives on a subscription "
                             + "provisioned beforehand, one per instance");
                 }
-                PropertyCheck.apply(SUBSCRIPTION + ".name", s.getName(),
-                        name -> strategy.set(SubscriptionStrategy.existing(name)));
                 if (s.isCreateTopicIfMissing()) {
                     throw unread(SUBSCRIPTION + ".create-topic-if-missing", "true", kind,
                             "the auto-create and resource-manager strategies");
                 }
+                yield PropertyCheck.convert(SUBSCRIPTION + ".name", s.getName(), SubscriptionStrategy::existing);
             }
-            case AUTO_CREATE -> strategy.set(SubscriptionStrategy.autoCreate());
-            case RESOURCE_MANAGER -> {
-                String id = required(RESOURCE_MANAGER + ".subscription-id", rm.getSubscriptionId());
-                String group = required(RESOURCE_MANAGER + ".resource-group", rm.getResourceGroup());
-                String namespace = required(RESOURCE_MANAGER + ".namespace", rm.getNamespace());
-                // each value is checked on its own so that the failure names the one at fault
-                check(RESOURCE_MANAGER + ".subscription-id", id, v -> SubscriptionStrategy
-                        .autoCreateWithResourceManager(v, "rg", "ns"));
-                check(RESOURCE_MANAGER + ".resource-group", group, v -> SubscriptionStrategy
-                        .autoCreateWithResourceManager("id", v, "ns"));
-                check(RESOURCE_MANAGER + ".namespace", namespace, v -> SubscriptionStrategy
-                        .autoCreateWithResourceManager("id", "rg", v));
-                strategy.set(SubscriptionStrategy.autoCreateWithResourceManager(id, group, namespace));
-            }
-            default -> throw new IllegalStateException("unknown strategy " + kind);
-        }
-        return kind != Strategy.EXISTING && s.isCreateTopicIfMissing() ? strategy.get().createTopicIfMissing()
-                : strategy.get();
+            case AUTO_CREATE -> SubscriptionStrategy.autoCreate();
+            case RESOURCE_MANAGER -> resourceManager(rm);
+        };
+        return kind != Strategy.EXISTING && s.isCreateTopicIfMissing() ? strategy.createTopicIfMissing() : strategy;
+    }
+
+    private static SubscriptionStrategy resourceManager(AzureInvalidatorProperties.ResourceManager rm) {
+        String id = required(RESOURCE_MANAGER + ".subscription-id", rm.getSubscriptionId());
+        String group = required(RESOURCE_MANAGER + ".resource-group", rm.getResourceGroup());
+        String namespace = required(RESOURCE_MANAGER + ".namespace", rm.getNamespace());
+        // each value is checked alone, next to valid placeholders, so that a refusal names the property at fault
+        PropertyCheck.convert(RESOURCE_MANAGER + ".subscription-id", id,
+                v -> SubscriptionStrategy.autoCreateWithResourceManager(v, "rg", "ns"));
+        PropertyCheck.convert(RESOURCE_MANAGER + ".resource-group", group,
+                v -> SubscriptionStrategy.autoCreateWithResourceManager("id", v, "ns"));
+        PropertyCheck.convert(RESOURCE_MANAGER + ".namespace", namespace,
+                v -> SubscriptionStrategy.autoCreateWithResourceManager("id", "rg", v));
+        return SubscriptionStrategy.autoCreateWithResourceManager(id, group, namespace);
     }
 
     private static String required(String property, String value) {
@@ -75,10 +73,6 @@ final class SubscriptionProperties {
                     + "Azure Resource Manager, which needs the namespace's subscription id, resource group and name");
         }
         return value;
-    }
-
-    private static void check(String property, String value, java.util.function.Consumer<String> validation) {
-        PropertyCheck.apply(property, value, validation);
     }
 
     private static void rejectSet(String property, String value, Strategy kind) {
@@ -94,6 +88,6 @@ final class SubscriptionProperties {
     }
 
     private static String name(Strategy kind) {
-        return kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }
