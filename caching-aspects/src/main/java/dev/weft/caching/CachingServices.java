@@ -43,6 +43,16 @@ public final class CachingServices {
     }
 
     /**
+     * Stops using {@code backend} if it is the backend in use, typically just before the application closes it at
+     * shutdown: cached calls made afterwards (by a later application context, a test) then use a new default
+     * backend instead of a closed one. Does nothing when another backend is in use, so several components can call it
+     * safely. Returns whether {@code backend} was in use.
+     */
+    public static boolean resetDefaultBackend(CachingBackend backend) {
+        return CachingRuntime.resetBackend(Objects.requireNonNull(backend, "backend"));
+    }
+
+    /**
      * Returns the backend in use. When none was set, creates the default in-memory backend (from
      * {@code weft-backend-memory}) and logs that once.
      *

@@ -107,6 +107,21 @@ public final class CachingRuntime {
         }
     }
 
+    /**
+     * Forgets {@code expected} if it is the backend in use (the caller closes it); the next cached call creates the
+     * default backend. Returns whether it was in use.
+     */
+    public static boolean resetBackend(CachingBackend expected) {
+        synchronized (BACKEND_LOCK) {
+            if (backend != expected || expected == null) {
+                return false;
+            }
+            backend = null;
+            defaultBackendCreated = false;
+            return true;
+        }
+    }
+
     private static CachingBackend createDefaultBackend() {
         synchronized (BACKEND_LOCK) {
             if (backend != null) {

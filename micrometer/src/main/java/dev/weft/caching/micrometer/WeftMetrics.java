@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -41,13 +42,14 @@ import java.util.function.ToDoubleFunction;
  * (1 or 0), {@code weft.invalidation.bypassing} (1 while the cache is bypassed), and {@code weft.invalidation.latency},
  * a timer from each applied message's sending (sender's clock) to its application (this clock).
  *
- * <p>Bind one instance to one registry. Thread-safe once bound.
+ * <p>Bind one instance to one registry, and close it when the registry goes away. Thread-safe once bound.
  */
-public final class WeftMetrics implements MeterBinder {
+public final class WeftMetrics implements MeterBinder, AutoCloseable {
 
     private final Tags commonTags;
     private MemoryCachingBackend backend;
     private CacheInvalidator invalidator;
+    private volatile Consumer<CachedMethod> methodListener;
 
     private WeftMetrics(Iterable<Tag> tags) {
         this.commonTags = Tags.of(tags);
@@ -78,7 +80,9 @@ public final class WeftMetrics implements MeterBinder {
     @Override
     public void bindTo(MeterRegistry registry) {
         Objects.requireNonNull(registry, "registry");
-        CachedMethods.addCreationListener(method -> bindMethod(registry, method));
+        Consumer<CachedMethod> listener = method -> bindMethod(registry, method);
+        methodListener = listener;
+        CachedMethods.addCreationListener(listener);
         if (backend != null) {
             bindBackend(registry, backend);
         }
@@ -140,6 +144,19 @@ public final class WeftMetrics implements MeterBinder {
                                 ToDoubleFunction<InvalidatorStatus> value, Tags tags, String description) {
         FunctionCounter.builder(name, inv, i -> value.applyAsDouble(i.status()))
                 .tags(tags).description(description).register(registry);
+    }
+
+    /**
+     * Stops adding meters for methods used from now on, and releases the registry (an application context that is
+     * closed and restarted binds a new instance). Meters already registered stay in the registry.
+     */
+    @Override
+    public void close() {
+        Consumer<CachedMethod> listener = methodListener;
+        if (listener != null) {
+            CachedMethods.removeCreationListener(listener);
+            methodListener = null;
+        }
     }
 
     @Override

@@ -15,6 +15,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The meters read Weft's counters: a method's hits and misses, its loads, the backend's size. */
 class WeftMetricsTest {
 
+    static class Quotes {
+        @Cached
+        long quote(String sku) {
+            return sku.length();
+        }
+    }
+
     static class Prices {
         @Cached
         long price(String sku) {
@@ -52,5 +59,16 @@ class WeftMetricsTest {
         assertThat(loads.count()).isEqualTo(2);
         assertThat(loads.totalTime(TimeUnit.NANOSECONDS)).isPositive();
         assertThat(registry.get("cache.size").tags("cache", "weft").gauge().value()).isEqualTo(2);
+    }
+
+    @Test
+    void afterCloseMethodsUsedForTheFirstTimeAreNotMetered() {
+        CachingServices.setDefaultBackend(backend);
+        WeftMetrics metrics = WeftMetrics.create();
+        metrics.bindTo(registry);
+        metrics.close();
+        new Quotes().quote("tea");
+        assertThat(registry.find("cache.gets")
+                .tag("cache", "dev.weft.caching.micrometer.WeftMetricsTest$Quotes.quote").meters()).isEmpty();
     }
 }

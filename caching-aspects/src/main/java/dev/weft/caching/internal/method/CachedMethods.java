@@ -46,6 +46,11 @@ public final class CachedMethods {
         BY_METHOD.values().forEach(listener);
     }
 
+    /** Stops calling a listener added by {@link #addCreationListener}. */
+    public static void removeCreationListener(Consumer<CachedMethod> listener) {
+        CREATION_LISTENERS.remove(listener);
+    }
+
     private static CachedMethod created(CachedMethod m) {
         for (Consumer<CachedMethod> l : CREATION_LISTENERS) {
             l.accept(m);

@@ -17,12 +17,13 @@ import java.util.Locale;
 /**
  * Makes the application's backend Weft's default when the context creates this bean: registers the configured
  * profiles, then calls {@link CachingServices#setDefaultBackend} with the invalidator, or the memory backend when
- * there is none. The backends themselves are beans, closed by the context at shutdown, after this one.
+ * there is none. The backends themselves are beans, closed by the context at shutdown, after this one, which first
+ * takes its backend back out of {@code CachingServices}.
  *
  * <p>{@code CachingServices} is global to the JVM: the last context started sets the backend. Cached methods called
  * before this bean exists (by a bean built earlier) use Weft's own default backend, which is closed when replaced.
  */
-public final class DefaultBackendInstallation {
+public final class DefaultBackendInstallation implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.weft.caching");
 
@@ -75,5 +76,14 @@ public final class DefaultBackendInstallation {
     /** The invalidator, or {@code null} with {@code weft.invalidator.type=none}. */
     public CacheInvalidator invalidator() {
         return invalidator;
+    }
+
+    /**
+     * At shutdown, before the context closes the backends: stops {@code CachingServices} from using this context's
+     * backend, so that cached calls made later (by another context in the JVM, a test) do not reach a closed one.
+     */
+    @Override
+    public void close() {
+        CachingServices.resetDefaultBackend(backend());
     }
 }
