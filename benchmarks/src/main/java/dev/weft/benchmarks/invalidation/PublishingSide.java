@@ -73,8 +73,8 @@ public abstract class PublishingSide {
      * For FIRE_AND_FORGET, called between operations outside the measured time: once a thousand invalidations are
      * queued, waits until the sender has published them. One thread calling {@code invalidate} in a loop queues
      * invalidations faster than the sender publishes them on this machine, and past {@code maxPendingOperations}
-     * (100,000) the queue would collapse into one "clear everything" message, a path no application should live on;
-     * this keeps the measured calls on the normal one.
+     * (100,000) callers would wait for room, and the row would time the sender's pace instead of the call; this keeps
+     * the measured calls on the path an application with a normal invalidation rate takes.
      */
     void drainBacklog() throws InterruptedException {
         if (weft != null && weft.a.status().pendingOperations() > 1_000) {

@@ -216,8 +216,8 @@ final class InvalidationSection {
         r.line("JMH AverageTime. AWAIT_ACK returns once Redis answered the `PUBLISH` of the message carrying the "
                 + "invalidation; FIRE_AND_FORGET returns once it is queued, and the message goes out in the "
                 + "background. One thread calling FIRE_AND_FORGET in a loop queues invalidations faster than the sender "
-                + "publishes them here, and past `maxPendingOperations` (100,000) the queue would collapse into one "
-                + "\"clear everything\"; so every 256 calls, outside the measured time, the benchmark lets the sender "
+                + "publishes them here, and past `maxPendingOperations` (100,000) callers would wait for room, timing the "
+                + "sender's pace instead of the call; so every 256 calls, outside the measured time, the benchmark lets the sender "
                 + "drain the queue once it holds more than 1,000. That fixture (`Level.Invocation`) makes JMH time "
                 + "each call on its own in every row (some 25 ns of clock reads per call), which matters only for "
                 + "FIRE_AND_FORGET: read it as an upper bound.");

@@ -89,7 +89,11 @@ public class InvalidatorOptions {
         return maxMessageBytes;
     }
 
-    /** Operations queued while the transport is slow or down before they collapse into one "clear everything". */
+    /**
+     * Operations queued behind the message in flight. Past it, callers wait for room while the transport is healthy
+     * (at most {@link #publishTimeout()}), and the queue collapses into one "clear everything" when the transport is
+     * failing or the wait times out.
+     */
     public int maxPendingOperations() {
         return maxPendingOperations;
     }

@@ -55,7 +55,7 @@ public final class InvalidatorRuntime {
         int maxBytes = options.maxMessageBytes() > 0
                 ? Math.min(options.maxMessageBytes(), transport.maxMessageBytes()) : transport.maxMessageBytes();
         this.sender = new MessageSender(transport, instanceUuid, startMillis, name, maxBytes,
-                options.maxPendingOperations(), scheduler, counters);
+                options.maxPendingOperations(), options.publishTimeout().toNanos(), scheduler, counters);
     }
 
     /** A host name fit for ids: lower case letters, digits and dashes, at most 16 characters. */

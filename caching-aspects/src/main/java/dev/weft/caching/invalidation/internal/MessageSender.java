@@ -21,9 +21,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Nothing is dropped. A failed publish is retried, with the same bytes and sequence number, after a backoff of
  * 50 ms doubling to 5 s, until it goes through or the sender is closed; messages stay in order. While the transport
- * is slow or down, operations queue; past {@code maxPending} they collapse into one "clear everything", which
- * covers them all. An operation too large for any message is replaced by a clear too. Peers learn of anything that
- * never went through from the next sequence number (a gap).
+ * is slow or down, operations queue. Past {@code maxPending}, a caller whose operations come faster than a healthy
+ * transport takes them waits for room (back-pressure, at most the publish timeout); when the transport is failing,
+ * or the wait times out, the queue collapses into one "clear everything", which covers every operation in it. An
+ * operation too large for any message is replaced by a clear too. Peers learn of anything that never went through
+ * from the next sequence number (a gap).
  *
  * <p>Thread-safe. The publish chain runs on the transport's completion threads and the scheduler; callers only
  * enqueue, and wait on their acknowledgement if they want it.
@@ -88,9 +90,14 @@ public final class MessageSender {
     private long nextSequence = 1;
     private volatile boolean closed;
     private volatile long giveUpAfterNanos = Long.MAX_VALUE;
+    /** True from a failed publish to the next accepted one: then a full queue collapses at once, nobody waits. */
+    private volatile boolean failing;
+    private final long backPressureNanos;
 
     public MessageSender(InvalidationTransport transport, UUID instanceId, long startMillis, String name, int maxBytes,
-                         int maxPending, ScheduledExecutorService scheduler, InvalidatorCounters counters) {
+                         int maxPending, long backPressureNanos, ScheduledExecutorService scheduler,
+                         InvalidatorCounters counters) {
+        this.backPressureNanos = backPressureNanos;
         this.transport = transport;
         this.instanceId = instanceId;
         this.startMillis = startMillis;
@@ -121,8 +128,13 @@ public final class MessageSender {
                 if (ack != null) {
                     collapsedClear.addAcks(List.of(ack));
                 }
-            } else if (queuedOperations >= maxPending) {
+            } else if (queuedOperations >= maxPending && !awaitRoom()) {
                 collapse(op, ack);
+            } else if (collapsedClear != null) {
+                // collapsed by another caller while this one waited: the clear covers this operation too
+                if (ack != null) {
+                    collapsedClear.addAcks(List.of(ack));
+                }
             } else {
                 queue.add(new Pending(op, ack));
                 queuedOperations++;
@@ -138,6 +150,30 @@ public final class MessageSender {
         return ack;
     }
 
+    /**
+     * Guarded by lock: waits, while the transport is healthy, for the sender to take operations out of a full queue.
+     * Returns whether there is room now.
+     */
+    private boolean awaitRoom() {
+        if (failing) {
+            return queuedOperations < maxPending;
+        }
+        long deadline = System.nanoTime() + backPressureNanos;
+        try {
+            while (queuedOperations >= maxPending && collapsedClear == null && !failing && !closed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                lock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return queuedOperations < maxPending || collapsedClear != null;
+    }
+
     /** Guarded by lock: replaces the whole queue by one clear that carries every waiting acknowledgement. */
     private void collapse(Operation op, CompletableFuture<Void> ack) {
         Pending clear = new Pending(Operation.clear(), null);
@@ -147,8 +183,9 @@ public final class MessageSender {
         if (ack != null) {
             clear.addAcks(List.of(ack));
         }
-        LOG.warn("[{}] {} invalidations are waiting to be published (transport slow or down); replacing them with "
-                + "one 'clear everything' message", name, queuedOperations + 1);
+        LOG.warn("[{}] {} invalidations are waiting to be published ({}); replacing them with one 'clear everything' "
+                + "message", name, queuedOperations + 1, failing ? "the transport is failing"
+                : "the transport cannot keep up, even after waiting for room");
         queue.clear();
         queue.add(clear);
         queuedOperations = 1;
@@ -179,6 +216,8 @@ public final class MessageSender {
                 return;
             }
             batch = drain();
+            // room in the queue for callers held by back-pressure
+            lock.notifyAll();
         }
         attempt(batch, 0);
     }
@@ -223,6 +262,7 @@ public final class MessageSender {
         }
         stage.whenComplete((ok, failure) -> {
             if (failure == null) {
+                failing = false;
                 counters.messagesSent.increment();
                 counters.operationsSent.add(batch.operations);
                 counters.lastMessageSentMillis = System.currentTimeMillis();
@@ -231,6 +271,13 @@ public final class MessageSender {
                 return;
             }
             counters.publishFailures.increment();
+            if (!failing) {
+                failing = true;
+                synchronized (lock) {
+                    // callers waiting for room stop waiting: the queue now collapses instead
+                    lock.notifyAll();
+                }
+            }
             if (closed && System.nanoTime() - giveUpAfterNanos > 0) {
                 LOG.error("[{}] giving up publishing message #{} ({} invalidations) at close: {}; peers will see the "
                         + "gap in sequence numbers only if this instance publishes again", name, batch.sequence,
@@ -299,6 +346,7 @@ public final class MessageSender {
         synchronized (lock) {
             closed = true;
             giveUpAfterNanos = deadline;
+            lock.notifyAll(); // callers held by back-pressure stop waiting
             try {
                 while (sending || !queue.isEmpty()) {
                     long left = deadline - System.nanoTime();
