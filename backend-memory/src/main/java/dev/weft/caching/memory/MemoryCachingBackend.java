@@ -170,6 +170,12 @@ public final class MemoryCachingBackend implements CachingBackend {
         log.end(token(load));
     }
 
+    @Override
+    public boolean isStale(LoadToken load, Set<String> dependencies) {
+        InvalidationLog.Token token = token(load);
+        return closed || log.isStale(token, token.key().canonical(), dependencies);
+    }
+
     private static InvalidationLog.Token token(LoadToken load) {
         if (!(load instanceof InvalidationLog.Token)) {
             throw new IllegalArgumentException("not a load token of this backend: " + load);

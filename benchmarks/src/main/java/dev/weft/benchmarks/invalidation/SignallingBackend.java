@@ -41,6 +41,11 @@ final class SignallingBackend implements CachingBackend {
     }
 
     @Override
+    public boolean isStale(LoadToken load, java.util.Set<String> dependencies) {
+        return delegate.isStale(load, dependencies);
+    }
+
+    @Override
     public void invalidate(String key) {
         delegate.invalidate(key);
         arrival.arrived(key);

@@ -1,5 +1,7 @@
 package dev.weft.caching.backend;
 
+import java.util.Set;
+
 /**
  * Where cached items live: the SPI between Weft's aspects and a store.
  *
@@ -37,6 +39,20 @@ public interface CachingBackend extends AutoCloseable {
 
     /** Ends a load that stores nothing, for example because the method threw. */
     void abandon(LoadToken load);
+
+    /**
+     * Whether {@link #set(LoadToken, CacheItem)} with this token and an item carrying {@code dependencies} would be
+     * refused if called now, because an invalidation of the key, of one of the dependencies, or a clear reached this
+     * backend since the token was issued. Asked, from any thread, while the load is in flight: a call that would
+     * share the result of an asynchronous load started by another caller shares it only if this answers
+     * {@code false}, since it may have started after the invalidation finished.
+     *
+     * <p>The default answers {@code true}, which is always safe: such calls then start loads of their own.
+     * Decorators delegate; backends that can tell should answer.
+     */
+    default boolean isStale(LoadToken load, Set<String> dependencies) {
+        return true;
+    }
 
     /** Removes the item whose canonical key is {@code key} and every item depending on {@code key}. */
     void invalidate(String key);

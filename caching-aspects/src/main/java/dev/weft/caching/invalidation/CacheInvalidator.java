@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -155,6 +156,11 @@ public final class CacheInvalidator implements CachingBackend, InvalidationPubli
     @Override
     public void abandon(LoadToken load) {
         local.abandon(load);
+    }
+
+    @Override
+    public boolean isStale(LoadToken load, Set<String> dependencies) {
+        return bypass || local.isStale(load, dependencies);
     }
 
     // ---- invalidations: here first, then everywhere ------------------------------------------------------------

@@ -187,6 +187,11 @@ class InvalidationLatencyTest {
         }
 
         @Override
+        public boolean isStale(LoadToken load, java.util.Set<String> dependencies) {
+            return delegate.isStale(load, dependencies);
+        }
+
+        @Override
         public void invalidate(String key) {
             delegate.invalidate(key);
             invalidated.offer(key);

@@ -1,6 +1,7 @@
 package dev.weft.caching.tests;
 
 import dev.weft.caching.Cached;
+import dev.weft.caching.CachingServices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -10,10 +11,16 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** DESIGN invariant 3, asynchronous part: futures cache their completed value, never a failure. */
 class AsyncResultsTest {
@@ -39,6 +46,30 @@ class AsyncResultsTest {
             bodies.incrementAndGet();
             CompletableFuture<String> f = new CompletableFuture<>();
             pending.add(f);
+            return f;
+        }
+
+        @Cached(dependsOn = "remote:{id}")
+        CompletableFuture<String> describe(String id) {
+            bodies.incrementAndGet();
+            CompletableFuture<String> f = new CompletableFuture<>();
+            pending.add(f);
+            return f;
+        }
+
+        final CountDownLatch slowEntered = new CountDownLatch(1);
+        final CountDownLatch slowRelease = new CountDownLatch(1);
+
+        /** Blocks in its synchronous part until the test releases it, then returns a future completed by hand. */
+        @Cached(dependsOn = "remote:{id}")
+        CompletableFuture<String> slow(String id) throws InterruptedException {
+            bodies.incrementAndGet();
+            CompletableFuture<String> f = new CompletableFuture<>();
+            synchronized (pending) {
+                pending.add(f);
+            }
+            slowEntered.countDown();
+            slowRelease.await();
             return f;
         }
 
@@ -123,6 +154,85 @@ class AsyncResultsTest {
         assertThat(next.join()).isEqualTo("A");
         assertThat(stuck).isNotDone();
         remote.pending.get(0).complete("old");
+    }
+
+    // ---- DESIGN invariant 5 for futures: a caller that starts after an invalidation never shares a load it overlapped
+
+    @Test
+    void aCallerAfterAKeyInvalidationDoesNotShareTheLoadItOverlapped() {
+        CompletableFuture<String> before = remote.fetch("a");
+        CompletableFuture<String> joined = remote.fetch("a");
+        assertThat(remote.bodies.get()).as("no invalidation yet: the second caller joins").isEqualTo(1);
+        CachingServices.invalidate(() -> remote.fetch("a"));
+        CompletableFuture<String> after = remote.fetch("a");
+        assertThat(remote.bodies.get()).as("the caller after the invalidation loads again").isEqualTo(2);
+
+        remote.pending.get(0).complete("old");
+        remote.pending.get(1).complete("new");
+        assertThat(before.join()).isEqualTo("old");
+        assertThat(joined.join()).isEqualTo("old");
+        assertThat(after.join()).isEqualTo("new");
+        assertThat(remote.fetch("a")).isCompletedWithValue("new");
+        assertThat(remote.bodies.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aCallerAfterADependencyInvalidationDoesNotShareTheLoadItOverlapped() {
+        CompletableFuture<String> before = remote.describe("a");
+        CachingServices.invalidateDependency("remote:a");
+        CompletableFuture<String> after = remote.describe("a");
+        assertThat(remote.bodies.get()).isEqualTo(2);
+
+        remote.pending.get(1).complete("new");
+        remote.pending.get(0).complete("old");
+        assertThat(before.join()).isEqualTo("old");
+        assertThat(after.join()).isEqualTo("new");
+        assertThat(remote.describe("a")).as("the overlapped load stored nothing").isCompletedWithValue("new");
+    }
+
+    @Test
+    void aCallerAfterAClearDoesNotShareTheLoadItOverlapped() {
+        CompletableFuture<String> before = remote.fetch("a");
+        CachingServices.clear();
+        CompletableFuture<String> after = remote.fetch("a");
+        assertThat(remote.bodies.get()).isEqualTo(2);
+
+        remote.pending.get(0).complete("old");
+        remote.pending.get(1).complete("new");
+        assertThat(before.join()).isEqualTo("old");
+        assertThat(after.join()).isEqualTo("new");
+        assertThat(remote.fetch("a")).isCompletedWithValue("new");
+    }
+
+    @Test
+    void anInvalidationOfADependencyWhileTheBodyRunsIsSeenByACallerWaitingForIt() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<CompletableFuture<String>> owner = threads.submit(() -> remote.slow("a"));
+            assertThat(remote.slowEntered.await(10, TimeUnit.SECONDS)).isTrue();
+            // the owner's body is running: its dependencies are not known yet, so nobody can share its result
+            CachingServices.invalidateDependency("remote:a");
+            long waitsBefore = CachingServices.statistics().total().waits();
+            Future<CompletableFuture<String>> later = threads.submit(() -> remote.slow("a"));
+            await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> CachingServices.statistics().total().waits() > waitsBefore);
+            assertThat(later).as("the later caller waits for the body to return").isNotDone();
+            remote.slowRelease.countDown();
+
+            CompletableFuture<String> first = owner.get(10, TimeUnit.SECONDS);
+            CompletableFuture<String> second = later.get(10, TimeUnit.SECONDS);
+            assertThat(remote.bodies.get()).as("the later caller loaded again").isEqualTo(2);
+            synchronized (remote.pending) {
+                remote.pending.get(0).complete("old");
+                remote.pending.get(1).complete("new");
+            }
+            assertThat(first.join()).isEqualTo("old");
+            assertThat(second.join()).isEqualTo("new");
+            assertThat(remote.slow("a")).isCompletedWithValue("new");
+        } finally {
+            remote.slowRelease.countDown();
+            threads.shutdownNow();
+        }
     }
 
     @Test

@@ -8,7 +8,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -17,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The randomized oracle for DESIGN invariants 4 to 6 together. Eight threads, for five seconds (override with
- * {@code -Dweft.stress.seconds}), mix reads of 64 keys (directly and through a nested cached call) with updates that
+ * {@code -Dweft.stress.seconds}), mix reads of 64 keys (directly, through a nested cached call, and through an
+ * asynchronous cached method completed on another thread) with updates that
  * bump a versioned source of truth and then invalidate, by key or by dependency. When an update's invalidation
  * returns, the version it wrote becomes the floor of its key: a read that starts after that must not return an
  * older version. Stale reads must be zero.
@@ -31,6 +35,7 @@ class StaleReadStressTest {
 
     static final class Store {
         final AtomicLongArray versions = new AtomicLongArray(KEYS);
+        final ExecutorService completions = Executors.newFixedThreadPool(2);
 
         @Cached(dependsOn = "item:{id}")
         long read(int id) {
@@ -43,6 +48,15 @@ class StaleReadStressTest {
                 Thread.yield();
             }
             return v;
+        }
+
+        /**
+         * The same read, asynchronous: the source is read on another thread, after the body returned its future, so
+         * callers that join the load in between share a value not read yet.
+         */
+        @Cached(dependsOn = "item:{id}")
+        CompletableFuture<Long> readAsync(int id) {
+            return CompletableFuture.supplyAsync(() -> versions.get(id), completions);
         }
 
         /** A nested cached call: the pair inherits both items' dependencies and keys. */
@@ -61,6 +75,7 @@ class StaleReadStressTest {
         int threads = 8;
         AtomicLong reads = new AtomicLong();
         AtomicLong nestedReads = new AtomicLong();
+        AtomicLong asyncReads = new AtomicLong();
         AtomicLong updates = new AtomicLong();
         AtomicLong stale = new AtomicLong();
         List<String> examples = new ArrayList<>();
@@ -79,6 +94,7 @@ class StaleReadStressTest {
                             long v = store.versions.incrementAndGet(id);
                             if (op < 5) {
                                 CachingServices.invalidate(() -> store.read(id));
+                                CachingServices.invalidate(() -> store.readAsync(id));
                             } else {
                                 CachingServices.invalidateDependency("item:" + id);
                             }
@@ -93,6 +109,13 @@ class StaleReadStressTest {
                             if (got[0] < f1 || got[1] < f2) {
                                 record(stale, examples, "pair(" + id + ") = " + got[0] + "," + got[1]
                                         + " after floors " + f1 + "," + f2);
+                            }
+                        } else if (op < 45) {
+                            long f = floor.get(id);
+                            long got = store.readAsync(id).join();
+                            asyncReads.incrementAndGet();
+                            if (got < f) {
+                                record(stale, examples, "readAsync(" + id + ") = " + got + " after floor " + f);
                             }
                         } else {
                             long f = floor.get(id);
@@ -112,12 +135,17 @@ class StaleReadStressTest {
             worker.start();
         }
         start.countDown();
-        assertThat(done.await(seconds + 60, TimeUnit.SECONDS)).isTrue();
-        long total = reads.get() + nestedReads.get() + updates.get();
+        try {
+            assertThat(done.await(seconds + 60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            store.completions.shutdownNow();
+        }
+        long total = reads.get() + nestedReads.get() + asyncReads.get() + updates.get();
         System.out.printf("stale-read stress: %d threads, %d s, %,d operations (%,d reads, %,d nested reads, "
-                        + "%,d updates with invalidation), %d stale reads%n", threads, seconds, total, reads.get(),
-                nestedReads.get(), updates.get(), stale.get());
+                        + "%,d asynchronous reads, %,d updates with invalidation), %d stale reads%n", threads, seconds,
+                total, reads.get(), nestedReads.get(), asyncReads.get(), updates.get(), stale.get());
         assertThat(updates.get()).isPositive();
+        assertThat(asyncReads.get()).isPositive();
         assertThat(stale.get()).as("stale reads, e.g. %s", examples).isZero();
     }
 

@@ -264,7 +264,11 @@ public final class CachedMethod {
                     continue;
                 }
                 statistics.waits.increment();
-                return Load.result(((ResultShape.Future) shape).share(other.shared));
+                Load joined = joinAsync(thread, backend, key, other, mine, attempt, s, target, args);
+                if (joined != null) {
+                    return joined;
+                }
+                continue;
             }
             statistics.waits.increment();
             switch (other.await(s.loadWaitTimeoutNanos)) {
@@ -290,6 +294,58 @@ public final class CachedMethod {
         }
     }
 
+    /**
+     * Joins another caller's asynchronous load of {@code key}: waits until its body has returned its future, then
+     * shares that future unless an invalidation overlapped the load (the joiner may have started after that
+     * invalidation ended, so it must not get a value computed before it). Returns {@code null} when the caller must
+     * look again.
+     */
+    private Load joinAsync(ThreadState thread, CachingBackend backend, MethodKey key, Flight other, Flight mine,
+                           int attempt, MethodSettings s, Object target, Object[] args) {
+        switch (other.await(s.loadWaitTimeoutNanos)) {
+            case VALUE:
+                break;
+            case FAILED:
+                // the body threw before returning a future: share its failed future
+                return Load.result(((ResultShape.Future) shape).share(other.shared));
+            case STALE:
+                if (attempt == 0) {
+                    return null;
+                }
+                statistics.uncached.increment();
+                return Load.runUncached(this, key, thread);
+            case TIMEOUT:
+            default:
+                statistics.waitTimeouts.increment();
+                statistics.uncached.increment();
+                LOG.warn("{}: gave up waiting for another thread's load of {} after the profile's "
+                        + "loadWaitTimeout; running the method uncached", display, key);
+                return Load.runUncached(this, key, thread);
+        }
+        boolean stale;
+        try {
+            stale = other.backend.isStale(other.token, other.dependencies());
+        } catch (RuntimeException e) {
+            LOG.warn("{}: the caching backend failed to tell whether the load of {} is stale; loading again",
+                    display, key, e);
+            stale = true;
+        }
+        if (stale) {
+            if (inFlight.replace(key, other, mine)) {
+                statistics.misses.increment();
+                return startLoad(thread, backend, key, mine, null, target, args);
+            }
+            return null;
+        }
+        // The answer counts only if the token was still live when it was given: the owner removes its flight before
+        // it ends the token, so the flight still being there shows it was.
+        if (inFlight.get(key) != other) {
+            return null;
+        }
+        propagate(thread, key, other.dependencies());
+        return Load.result(((ResultShape.Future) shape).share(other.shared));
+    }
+
     private Load startLoad(ThreadState thread, CachingBackend backend, MethodKey key, Flight flight,
                            Interception paused, Object target, Object[] args) {
         LoadToken token;
@@ -307,6 +363,10 @@ public final class CachedMethod {
                     key, e);
             statistics.uncached.increment();
             return Load.runUncached(this, key, thread);
+        }
+        if (flight != null) {
+            flight.backend = backend;
+            flight.token = token;
         }
         return Load.owner(this, key, backend, token, flight, thread, paused, target, args);
     }

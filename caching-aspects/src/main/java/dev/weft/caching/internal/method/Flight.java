@@ -1,5 +1,8 @@
 package dev.weft.caching.internal.method;
 
+import dev.weft.caching.backend.CachingBackend;
+import dev.weft.caching.backend.LoadToken;
+
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -14,8 +17,11 @@ import java.util.concurrent.TimeUnit;
  * because an invalidation reached the backend during the load: a joiner may have started after that invalidation
  * finished, so it must not take this value and loads again.
  *
- * <p>Asynchronous methods: {@link #shared} exists from the start, so joiners never block: each gets its own
- * dependent of it, completed when the owner's future completes.
+ * <p>Asynchronous methods: {@link #shared} completes when the owner's future does, and each joiner gets its own
+ * dependent of it. A joiner first waits, like a synchronous one, until the owner's body has returned its future
+ * ({@link #bodyReturned}): only then are the load's dependencies known, so only then can the joiner ask the backend
+ * whether an invalidation has overlapped the load ({@link CachingBackend#isStale}); if one has, the joiner may have
+ * started after it finished, and it loads again instead of sharing a value computed from what was invalidated.
  */
 final class Flight {
 
@@ -26,6 +32,12 @@ final class Flight {
     /** True while the owner runs the body: a call of the same key on the owner's thread then is recursion. */
     volatile boolean bodyRunning = true;
     final CompletableFuture<Object> shared;
+    /**
+     * The load's backend and token, set by the owner before its body runs (so before the latch opens); {@code null}
+     * when the backend refused to begin the load, which then ends STALE.
+     */
+    CachingBackend backend;
+    LoadToken token;
     private final CountDownLatch done = new CountDownLatch(1);
     private Outcome outcome;
     private Object value;
@@ -41,6 +53,16 @@ final class Flight {
         this.value = value;
         this.dependencies = dependencies;
         this.outcome = stored ? Outcome.VALUE : Outcome.STALE;
+        done.countDown();
+    }
+
+    /**
+     * Asynchronous flights: the owner's body returned its future, whose dependencies are now known. Joiners stop
+     * waiting; each then checks the load is not stale and shares {@link #shared}.
+     */
+    void bodyReturned(Set<String> dependencies) {
+        this.dependencies = dependencies;
+        this.outcome = Outcome.VALUE;
         done.countDown();
     }
 

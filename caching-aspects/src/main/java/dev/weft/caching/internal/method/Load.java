@@ -131,6 +131,9 @@ public final class Load {
         CachedMethod.propagate(thread, key, dependencies);
         ResultShape shape = method.shape;
         if (shape != null && shape.isAsync()) {
+            if (flight != null) {
+                flight.bodyReturned(dependencies);
+            }
             return completeAsync((ResultShape.Future) shape, (CompletionStage<?>) returned, dependencies);
         }
         Object stored;
