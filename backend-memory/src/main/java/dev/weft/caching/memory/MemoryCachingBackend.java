@@ -173,7 +173,11 @@ public final class MemoryCachingBackend implements CachingBackend {
     @Override
     public boolean isStale(LoadToken load, Set<String> dependencies) {
         InvalidationLog.Token token = token(load);
-        return closed || log.isStale(token, token.key().canonical(), dependencies);
+        if (closed) {
+            return true;
+        }
+        return dependencies == null ? log.anyInvalidationSince(token)
+                : log.isStale(token, token.key().canonical(), dependencies);
     }
 
     private static InvalidationLog.Token token(LoadToken load) {

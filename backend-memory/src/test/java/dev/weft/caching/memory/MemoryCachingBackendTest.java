@@ -101,6 +101,27 @@ class MemoryCachingBackendTest {
     }
 
     @Test
+    void isStaleAnswersWhatSetWouldDoWithoutEndingTheLoad() {
+        LoadToken t = backend.beginLoad(key("a"));
+        assertThat(backend.isStale(t, null)).as("nothing invalidated yet").isFalse();
+        assertThat(backend.isStale(t, Set.of("product:1"))).isFalse();
+
+        backend.invalidateDependency("product:2");
+        assertThat(backend.isStale(t, null)).as("dependencies unknown: any invalidation counts").isTrue();
+        assertThat(backend.isStale(t, Set.of("product:1"))).isFalse();
+        assertThat(backend.isStale(t, Set.of("product:2"))).isTrue();
+
+        backend.invalidate("a");
+        assertThat(backend.isStale(t, Set.of())).as("its own key").isTrue();
+        assertThat(backend.set(t, CacheItem.of("stale"))).isFalse();
+
+        LoadToken cleared = backend.beginLoad(key("b"));
+        backend.clear();
+        assertThat(backend.isStale(cleared, Set.of())).isTrue();
+        backend.abandon(cleared);
+    }
+
+    @Test
     void aLoadInFlightDuringAClearIsNotStored() {
         LoadToken t = backend.beginLoad(key("a"));
         backend.clear();

@@ -43,9 +43,11 @@ public interface CachingBackend extends AutoCloseable {
     /**
      * Whether {@link #set(LoadToken, CacheItem)} with this token and an item carrying {@code dependencies} would be
      * refused if called now, because an invalidation of the key, of one of the dependencies, or a clear reached this
-     * backend since the token was issued. Asked, from any thread, while the load is in flight: a call that would
-     * share the result of an asynchronous load started by another caller shares it only if this answers
-     * {@code false}, since it may have started after the invalidation finished.
+     * backend since the token was issued. {@code dependencies} is {@code null} while the load does not know them
+     * yet: then answer whether any invalidation or clear at all has reached this backend since the token was issued
+     * (or is in progress). Asked, from any thread, while the load is in flight: a call that would share the result of
+     * an asynchronous load started by another caller shares it only if this answers {@code false}, since it may
+     * have started after the invalidation finished.
      *
      * <p>The default answers {@code true}, which is always safe: such calls then start loads of their own.
      * Decorators delegate; backends that can tell should answer.

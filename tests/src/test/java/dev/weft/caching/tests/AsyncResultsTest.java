@@ -73,6 +73,15 @@ class AsyncResultsTest {
             return f;
         }
 
+        final AtomicInteger summaries = new AtomicInteger();
+
+        /** Calls {@link #slow} in its body: the summary depends on what the slow call depends on. */
+        @Cached
+        CompletableFuture<String> summary(String id) throws InterruptedException {
+            summaries.incrementAndGet();
+            return slow(id).thenApply(v -> "summary of " + v);
+        }
+
         @Cached
         CompletionStage<Integer> size(String id) {
             bodies.incrementAndGet();
@@ -229,6 +238,63 @@ class AsyncResultsTest {
             assertThat(first.join()).isEqualTo("old");
             assertThat(second.join()).isEqualTo("new");
             assertThat(remote.slow("a")).isCompletedWithValue("new");
+        } finally {
+            remote.slowRelease.countDown();
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void aCallerJoiningWhileTheBodyRunsDoesNotBlockWhenNothingWasInvalidated() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<CompletableFuture<String>> owner = threads.submit(() -> remote.slow("a"));
+            assertThat(remote.slowEntered.await(10, TimeUnit.SECONDS)).isTrue();
+            // the owner's body is still blocked: a joiner that had to wait for it would not return
+            CompletableFuture<String> joined = threads.submit(() -> remote.slow("a")).get(10, TimeUnit.SECONDS);
+            assertThat(joined).isNotDone();
+            remote.slowRelease.countDown();
+            CompletableFuture<String> first = owner.get(10, TimeUnit.SECONDS);
+            synchronized (remote.pending) {
+                remote.pending.get(0).complete("A");
+            }
+            assertThat(first.join()).isEqualTo("A");
+            assertThat(joined.join()).isEqualTo("A");
+            assertThat(remote.bodies.get()).isEqualTo(1);
+        } finally {
+            remote.slowRelease.countDown();
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void aNestedCallJoiningALoadPassesItsDependenciesUpToTheEnclosingCall() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<CompletableFuture<String>> owner = threads.submit(() -> remote.slow("a"));
+            assertThat(remote.slowEntered.await(10, TimeUnit.SECONDS)).isTrue();
+            long waitsBefore = CachingServices.statistics().total().waits();
+            Future<CompletableFuture<String>> summary = threads.submit(() -> remote.summary("a"));
+            // the nested call needs the load's dependencies for the summary, so it waits for the body to return
+            await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> CachingServices.statistics().total().waits() > waitsBefore);
+            remote.slowRelease.countDown();
+            owner.get(10, TimeUnit.SECONDS);
+            CompletableFuture<String> first = summary.get(10, TimeUnit.SECONDS);
+            synchronized (remote.pending) {
+                remote.pending.get(0).complete("v1");
+            }
+            assertThat(first.join()).isEqualTo("summary of v1");
+            assertThat(remote.summary("a")).isCompletedWithValue("summary of v1");
+            assertThat(remote.bodies.get()).isEqualTo(1);
+
+            CachingServices.invalidateDependency("remote:a");
+            CompletableFuture<String> second = remote.summary("a");
+            assertThat(remote.summaries.get()).as("the summary carried the slow call's dependency").isEqualTo(2);
+            synchronized (remote.pending) {
+                remote.pending.get(1).complete("v2");
+            }
+            assertThat(second.join()).isEqualTo("summary of v2");
         } finally {
             remote.slowRelease.countDown();
             threads.shutdownNow();

@@ -170,6 +170,17 @@ public final class InvalidationLog {
         return false;
     }
 
+    /**
+     * Whether any invalidation or clear began since the load of {@code t} began, or is in progress: whether
+     * {@link #isStale} could answer {@code true} for some key and dependencies.
+     */
+    public boolean anyInvalidationSince(Token t) {
+        long start = t.start;
+        // the same reads, in the same order, as isStale's fast path: an invalidation counts itself active before
+        // it takes its sequence number
+        return start < refuseBefore || sequence.get() != start || activeInvalidations.get() != 0;
+    }
+
     private static boolean conflicts(Mark m, long start) {
         return m != null && (m.active > 0 || m.sequence > start);
     }

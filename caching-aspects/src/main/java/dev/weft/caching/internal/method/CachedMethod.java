@@ -295,13 +295,21 @@ public final class CachedMethod {
     }
 
     /**
-     * Joins another caller's asynchronous load of {@code key}: waits until its body has returned its future, then
-     * shares that future unless an invalidation overlapped the load (the joiner may have started after that
-     * invalidation ended, so it must not get a value computed before it). Returns {@code null} when the caller must
-     * look again.
+     * Joins another caller's asynchronous load of {@code key}: shares its future unless an invalidation overlapped
+     * the load (the joiner may have started after that invalidation ended, so it must not get a value computed
+     * before it). Shares at once while no invalidation at all reached the backend since the load began; otherwise
+     * waits until the owner's body has returned its future, so that the load's dependencies are known. Returns
+     * {@code null} when the caller must look again.
      */
     private Load joinAsync(ThreadState thread, CachingBackend backend, MethodKey key, Flight other, Flight mine,
                            int attempt, MethodSettings s, Object target, Object[] args) {
+        LoadToken running = other.token;
+        if (!other.hasOutcome() && running != null && !isNested(thread)
+                && !isStale(other.backend, running, null, key) && inFlight.get(key) == other) {
+            // nothing was invalidated since the load began: any invalidation that overlaps it from now on began
+            // after this call did. (A nested call waits instead: its enclosing call needs the dependencies.)
+            return Load.result(((ResultShape.Future) shape).share(other.shared));
+        }
         switch (other.await(s.loadWaitTimeoutNanos)) {
             case VALUE:
                 break;
@@ -322,15 +330,7 @@ public final class CachedMethod {
                         + "loadWaitTimeout; running the method uncached", display, key);
                 return Load.runUncached(this, key, thread);
         }
-        boolean stale;
-        try {
-            stale = other.backend.isStale(other.token, other.dependencies());
-        } catch (RuntimeException e) {
-            LOG.warn("{}: the caching backend failed to tell whether the load of {} is stale; loading again",
-                    display, key, e);
-            stale = true;
-        }
-        if (stale) {
+        if (isStale(other.backend, other.token, other.dependencies(), key)) {
             if (inFlight.replace(key, other, mine)) {
                 statistics.misses.increment();
                 return startLoad(thread, backend, key, mine, null, target, args);
@@ -344,6 +344,21 @@ public final class CachedMethod {
         }
         propagate(thread, key, other.dependencies());
         return Load.result(((ResultShape.Future) shape).share(other.shared));
+    }
+
+    private boolean isStale(CachingBackend backend, LoadToken token, Set<String> dependencies, MethodKey key) {
+        try {
+            return backend.isStale(token, dependencies);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: the caching backend failed to tell whether the load of {} is stale; loading again",
+                    display, key, e);
+            return true;
+        }
+    }
+
+    private static boolean isNested(ThreadState thread) {
+        LoadContext enclosing = thread.context();
+        return enclosing != null && !enclosing.isBarrier();
     }
 
     private Load startLoad(ThreadState thread, CachingBackend backend, MethodKey key, Flight flight,

@@ -18,10 +18,11 @@ import java.util.concurrent.TimeUnit;
  * finished, so it must not take this value and loads again.
  *
  * <p>Asynchronous methods: {@link #shared} completes when the owner's future does, and each joiner gets its own
- * dependent of it. A joiner first waits, like a synchronous one, until the owner's body has returned its future
- * ({@link #bodyReturned}): only then are the load's dependencies known, so only then can the joiner ask the backend
- * whether an invalidation has overlapped the load ({@link CachingBackend#isStale}); if one has, the joiner may have
- * started after it finished, and it loads again instead of sharing a value computed from what was invalidated.
+ * dependent of it, unless an invalidation has overlapped the load ({@link CachingBackend#isStale}): the joiner may
+ * have started after it finished, so it loads again instead of sharing a value computed from what was invalidated.
+ * While no invalidation at all has reached the backend since the load began, a joiner shares at once. Otherwise it
+ * waits, like a synchronous one, until the owner's body has returned its future ({@link #bodyReturned}), which
+ * makes the load's dependencies known, and asks about them.
  */
 final class Flight {
 
@@ -33,11 +34,11 @@ final class Flight {
     volatile boolean bodyRunning = true;
     final CompletableFuture<Object> shared;
     /**
-     * The load's backend and token, set by the owner before its body runs (so before the latch opens); {@code null}
-     * when the backend refused to begin the load, which then ends STALE.
+     * The load's backend and token, set by the owner before its body runs; {@code null} before that, and when the
+     * backend refused to begin the load, which then ends STALE.
      */
-    CachingBackend backend;
-    LoadToken token;
+    volatile CachingBackend backend;
+    volatile LoadToken token;
     private final CountDownLatch done = new CountDownLatch(1);
     private Outcome outcome;
     private Object value;
@@ -95,6 +96,11 @@ final class Flight {
             return Outcome.TIMEOUT;
         }
         return outcome;
+    }
+
+    /** Whether the outcome is published: the body returned (or threw), or the flight was abandoned. */
+    boolean hasOutcome() {
+        return done.getCount() == 0;
     }
 
     Object value() {
