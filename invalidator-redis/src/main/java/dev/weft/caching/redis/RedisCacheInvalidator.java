@@ -4,9 +4,11 @@ import dev.weft.caching.CachingConfigurationException;
 import dev.weft.caching.backend.CachingBackend;
 import dev.weft.caching.invalidation.CacheInvalidator;
 import dev.weft.caching.invalidation.InvalidationPublisher;
+import dev.weft.caching.redis.internal.RedisConnector;
 import dev.weft.caching.redis.internal.RedisTransport;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.RedisClusterClient;
 
 import java.util.Objects;
 
@@ -22,7 +24,8 @@ import java.util.Objects;
  * <p>Each instance subscribes to the channel and publishes its invalidations there; see {@link CacheInvalidator} for
  * what is guaranteed (loss detection, clear on resubscription, bounded staleness while disconnected). URIs are
  * Lettuce's: {@code redis://[user:password@]host:port}, {@code rediss://} for TLS, and
- * {@code redis-sentinel://host:port[,host:port]#master} for Sentinel.
+ * {@code redis-sentinel://host:port[,host:port]#master} for Sentinel. For Redis Cluster, pass a
+ * {@link RedisClusterClient} (with adaptive topology refresh on, so that publishing follows a failover).
  *
  * <p>Ownership: an invalidator created from a URI owns its {@link RedisClient} and shuts it down on close; one created
  * from a client the application passed leaves that client open. Either way it closes its own connections and the
@@ -38,6 +41,18 @@ public final class RedisCacheInvalidator {
                                           RedisCacheInvalidatorOptions options) {
         Objects.requireNonNull(client, "client");
         return CacheInvalidator.create(local, transport(client, false, null, options), options);
+    }
+
+    /**
+     * An invalidator over {@code local}, on a Redis Cluster client the application owns. The subscription lives on
+     * one node and moves to another when that node goes away (the local cache is then cleared, as on any
+     * resubscription); PUBLISH goes to the node serving the channel's slot, and Redis forwards every message to all
+     * nodes. Turn on the client's adaptive topology refresh so that publishing follows a failover.
+     */
+    public static CacheInvalidator create(CachingBackend local, RedisClusterClient client,
+                                          RedisCacheInvalidatorOptions options) {
+        Objects.requireNonNull(client, "client");
+        return CacheInvalidator.create(local, transport(RedisConnector.cluster(client), false, options), options);
     }
 
     /** An invalidator over {@code local}, on a client it creates for {@code uri} and owns. */
@@ -61,6 +76,13 @@ public final class RedisCacheInvalidator {
         return CacheInvalidator.publisher(startedForPublishing(transport(client, false, null, options)), options);
     }
 
+    /** A publish-only client, for a process without a cache, on a Redis Cluster client the application owns. */
+    public static InvalidationPublisher publisher(RedisClusterClient client, RedisCacheInvalidatorOptions options) {
+        Objects.requireNonNull(client, "client");
+        return CacheInvalidator.publisher(
+                startedForPublishing(transport(RedisConnector.cluster(client), false, options)), options);
+    }
+
     /** A publish-only client, on a client it creates for {@code uri} and owns. */
     public static InvalidationPublisher publisher(String uri, RedisCacheInvalidatorOptions options) {
         return CacheInvalidator.publisher(
@@ -69,8 +91,13 @@ public final class RedisCacheInvalidator {
 
     private static RedisTransport transport(RedisClient client, boolean owns, RedisURI uri,
                                             RedisCacheInvalidatorOptions options) {
+        return transport(RedisConnector.standalone(client, uri), owns, options);
+    }
+
+    private static RedisTransport transport(RedisConnector connector, boolean owns,
+                                            RedisCacheInvalidatorOptions options) {
         Objects.requireNonNull(options, "options");
-        return new RedisTransport(client, owns, uri, options.channel(), options.maxMessageBytes(),
+        return new RedisTransport(connector, owns, options.channel(), options.maxMessageBytes(),
                 options.requireConnectionAtStart());
     }
 

@@ -7,11 +7,15 @@ import dev.weft.caching.invalidation.WhileDisconnected;
 import dev.weft.caching.memory.MemoryCachingBackend;
 import dev.weft.testing.jvm.ChildChannel;
 
+import io.lettuce.core.cluster.RedisClusterClient;
+
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * Another instance of the application, in its own JVM: a {@link ProductCatalog} cached in memory and kept in sync
- * by a {@link RedisCacheInvalidator}. Arguments: Redis URI, channel, while-disconnected policy.
+ * by a {@link RedisCacheInvalidator}. Arguments: Redis URI (or {@code cluster:uri,uri,...} for the seed nodes of a
+ * Redis Cluster), channel, while-disconnected policy.
  *
  * <p>Commands: {@code DB id name} (change the database only), {@code GET id}, {@code RENAME id name}
  * (an {@code @InvalidateCache} method), {@code INVDEP dependency}, {@code CLEAR}, {@code CALLS} (source calls so
@@ -19,17 +23,24 @@ import java.time.Duration;
  */
 public final class PeerMain {
 
+    static final String CLUSTER = "cluster:";
+
     private PeerMain() {
     }
 
     public static void main(String[] args) throws Exception {
         ChildChannel channel = ChildChannel.open();
         MemoryCachingBackend local = MemoryCachingBackend.create();
-        CacheInvalidator invalidator = RedisCacheInvalidator.create(local, args[0],
-                RedisCacheInvalidatorOptions.builder()
-                        .channel(args[1])
-                        .whileDisconnected(WhileDisconnected.valueOf(args[2]))
-                        .build());
+        RedisCacheInvalidatorOptions options = RedisCacheInvalidatorOptions.builder()
+                .channel(args[1])
+                .whileDisconnected(WhileDisconnected.valueOf(args[2]))
+                .build();
+        RedisClusterClient clusterClient = args[0].startsWith(CLUSTER)
+                ? RedisClusterTest.clusterClient(Arrays.asList(args[0].substring(CLUSTER.length()).split(",")))
+                : null;
+        CacheInvalidator invalidator = clusterClient != null
+                ? RedisCacheInvalidator.create(local, clusterClient, options)
+                : RedisCacheInvalidator.create(local, args[0], options);
         CachingServices.setDefaultBackend(invalidator);
         if (!invalidator.awaitConnected(Duration.ofSeconds(20))) {
             throw new IllegalStateException("not subscribed: " + invalidator.status());
@@ -63,5 +74,8 @@ public final class PeerMain {
             }
         });
         invalidator.close();
+        if (clusterClient != null) {
+            clusterClient.shutdown();
+        }
     }
 }

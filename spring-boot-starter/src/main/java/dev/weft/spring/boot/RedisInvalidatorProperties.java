@@ -11,7 +11,7 @@ public class RedisInvalidatorProperties extends InvalidatorProperties {
 
     /**
      * The Redis server, as a Lettuce URI: redis://[user:password@]host:port, rediss://... for TLS,
-     * redis-sentinel://host:port[,host:port]#master. Required unless the application defines a RedisClient bean.
+     * redis-sentinel://host:port[,host:port]#master. Required unless the application defines a RedisClient or RedisClusterClient bean.
      */
     private String uri;
 

@@ -5,8 +5,11 @@ import dev.weft.caching.invalidation.CacheInvalidator;
 import dev.weft.caching.invalidation.InvalidatorStatus;
 import dev.weft.spring.boot.actuate.WeftEndpoint;
 import dev.weft.spring.boot.actuate.WeftHealthIndicator;
+import dev.weft.testing.redis.RedisClusterProcess;
 import dev.weft.testing.redis.RedisServerProcess;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,6 +83,45 @@ class RedisAutoConfigurationTest {
             assertThat(c.sync().ping()).isEqualTo("PONG");
         } finally {
             OwnRedisClient.client.shutdown();
+        }
+    }
+
+    @Test
+    void anApplicationsRedisClusterClientIsUsedAndLeftOpen() {
+        try (RedisClusterProcess cluster = RedisClusterProcess.start(3)) {
+            RedisClusterClient clusterClient = RedisClusterClient.create(
+                    cluster.uris().stream().map(RedisURI::create).toList());
+            try {
+                runner().withBean(RedisClusterClient.class, () -> clusterClient, bean -> bean.setDestroyMethodName(""))
+                        .withPropertyValues("weft.invalidator.type=redis")
+                        .run(context -> {
+                            CacheInvalidator invalidator = context.getBean(CacheInvalidator.class);
+                            assertThat(invalidator.awaitConnected(Duration.ofSeconds(10))).isTrue();
+                            assertThat(invalidator.status().details()).containsEntry("endpoint", "redis cluster")
+                                    .containsEntry("clientOwnedByWeft", "false");
+                        });
+                try (var c = clusterClient.connect()) {
+                    assertThat(c.sync().ping()).as("the application's client is still open").isEqualTo("PONG");
+                }
+            } finally {
+                clusterClient.shutdown();
+            }
+        }
+    }
+
+    @Test
+    void bothARedisClientAndARedisClusterClientBeanFailTheStart() {
+        RedisClusterClient clusterClient = RedisClusterClient.create(RedisURI.create(redis.uri()));
+        try {
+            runner().withUserConfiguration(OwnRedisClient.class)
+                    .withBean(RedisClusterClient.class, () -> clusterClient, bean -> bean.setDestroyMethodName(""))
+                    .withPropertyValues("weft.invalidator.type=redis")
+                    .run(context -> assertStartFailsNaming(context, "weft.redis.uri"));
+        } finally {
+            clusterClient.shutdown();
+            if (OwnRedisClient.client != null) {
+                OwnRedisClient.client.shutdown();
+            }
         }
     }
 

@@ -197,6 +197,11 @@ public final class RedisServerProcess implements AutoCloseable {
         return 0;
     }
 
+    /** Runs one command on a fresh, authenticated connection (for helpers of this package). */
+    Object call(String... command) {
+        return runner.call(command);
+    }
+
     /** {@code commandCalls("publish")}. */
     public long publishCount() {
         return commandCalls("publish");

@@ -10,8 +10,12 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
 
 import java.io.File;
+import java.util.List;
 
 /** docs/redis.md: never run, only compiled (it names hosts that do not exist here). */
 final class RedisSetUp {
@@ -34,6 +38,15 @@ final class RedisSetUp {
         client.setOptions(ClientOptions.builder().sslOptions(SslOptions.builder()
                 .truststore(new File("/etc/ssl/redis-truststore.p12"), "changeit").build()).build());
         CachingServices.setDefaultBackend(RedisCacheInvalidator.create(local, client, options));
+    }
+
+    static void withCluster(MemoryCachingBackend local, RedisCacheInvalidatorOptions options) {
+        RedisClusterClient cluster = RedisClusterClient.create(List.of(
+                RedisURI.create("redis://cache-1.internal:6379"), RedisURI.create("redis://cache-2.internal:6379")));
+        cluster.setOptions(ClusterClientOptions.builder()
+                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers().build())
+                .build());
+        CachingServices.setDefaultBackend(RedisCacheInvalidator.create(local, cluster, options));
     }
 
     static void publishOnly(RedisCacheInvalidatorOptions options) {

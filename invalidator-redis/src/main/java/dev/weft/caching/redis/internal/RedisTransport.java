@@ -3,11 +3,7 @@ package dev.weft.caching.redis.internal;
 import dev.weft.caching.CachingConfigurationException;
 import dev.weft.caching.invalidation.InvalidationTransport;
 import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.slf4j.Logger;
@@ -22,7 +18,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Invalidation messages over one Redis pub/sub channel, with Lettuce.
+ * Invalidation messages over one Redis pub/sub channel, with Lettuce, on a standalone, Sentinel or cluster client
+ * ({@link RedisConnector}).
  *
  * <p>Two connections: a pub/sub connection that subscribes (Lettuce reconnects it and subscribes again by itself;
  * each confirmation of the subscription is an {@code onSubscribed}), and a plain connection for PUBLISH (a
@@ -35,9 +32,8 @@ public final class RedisTransport implements InvalidationTransport {
     /** What a receiver accepts: far above what senders send by default, far below Redis' 512 MB. */
     private static final int RECEIVE_LIMIT_BYTES = 16 * 1024 * 1024;
 
-    private final RedisClient client;
+    private final RedisConnector connector;
     private final boolean ownsClient;
-    private final RedisURI uri;
     private final String channel;
     private final byte[] channelBytes;
     private final int maxMessageBytes;
@@ -45,33 +41,19 @@ public final class RedisTransport implements InvalidationTransport {
     private final String endpoint;
 
     private volatile StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
-    private volatile StatefulRedisConnection<byte[], byte[]> publisher;
+    private volatile RedisConnector.Publisher publisher;
     private volatile boolean closed;
     private volatile Listener listener;
 
-    public RedisTransport(RedisClient client, boolean ownsClient, RedisURI uri, String channel, int maxMessageBytes,
+    public RedisTransport(RedisConnector connector, boolean ownsClient, String channel, int maxMessageBytes,
                           boolean requireConnectionAtStart) {
-        this.client = client;
+        this.connector = connector;
         this.ownsClient = ownsClient;
-        this.uri = uri;
         this.channel = channel;
         this.channelBytes = channel.getBytes(StandardCharsets.UTF_8);
         this.maxMessageBytes = maxMessageBytes;
         this.requireConnectionAtStart = requireConnectionAtStart;
-        this.endpoint = describe(uri);
-    }
-
-    /** host:port (or the sentinels and master name), never the password. */
-    static String describe(RedisURI uri) {
-        if (uri == null) {
-            return "redis";
-        }
-        if (!uri.getSentinels().isEmpty()) {
-            StringBuilder sb = new StringBuilder("sentinel ");
-            uri.getSentinels().forEach(s -> sb.append(s.getHost()).append(':').append(s.getPort()).append(' '));
-            return sb.append("master ").append(uri.getSentinelMasterId()).toString();
-        }
-        return (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ':' + uri.getPort();
+        this.endpoint = connector.endpoint();
     }
 
     @Override
@@ -122,8 +104,7 @@ public final class RedisTransport implements InvalidationTransport {
     }
 
     private void connect() {
-        StatefulRedisPubSubConnection<byte[], byte[]> sub = uri != null
-                ? client.connectPubSub(ByteArrayCodec.INSTANCE, uri) : client.connectPubSub(ByteArrayCodec.INSTANCE);
+        StatefulRedisPubSubConnection<byte[], byte[]> sub = connector.connectPubSub();
         this.subscriber = sub;
         sub.addListener(new RedisPubSubAdapter<>() {
             @Override
@@ -157,7 +138,7 @@ public final class RedisTransport implements InvalidationTransport {
             return;
         }
         long delayMillis = Math.min(30_000, 250L << Math.min(attempt, 7));
-        client.getResources().eventExecutorGroup().schedule(() -> {
+        connector.executor().schedule(() -> {
             if (closed) {
                 return;
             }
@@ -208,7 +189,7 @@ public final class RedisTransport implements InvalidationTransport {
 
     @Override
     public CompletionStage<Void> publish(byte[] message) {
-        StatefulRedisConnection<byte[], byte[]> p = publisher;
+        RedisConnector.Publisher p = publisher;
         if (p == null) {
             try {
                 p = publisher();
@@ -219,7 +200,7 @@ public final class RedisTransport implements InvalidationTransport {
                 return CompletableFuture.failedFuture(new IllegalStateException("closed"));
             }
         }
-        return p.async().publish(channelBytes, message).thenApply(receivers -> null);
+        return p.publish(channelBytes, message).thenApply(receivers -> null);
     }
 
     @Override
@@ -251,10 +232,10 @@ public final class RedisTransport implements InvalidationTransport {
         }
     }
 
-    private synchronized StatefulRedisConnection<byte[], byte[]> publisher() {
-        StatefulRedisConnection<byte[], byte[]> p = publisher;
+    private synchronized RedisConnector.Publisher publisher() {
+        RedisConnector.Publisher p = publisher;
         if (p == null && !closed) {
-            p = uri != null ? client.connect(ByteArrayCodec.INSTANCE, uri) : client.connect(ByteArrayCodec.INSTANCE);
+            p = connector.connectPublisher();
             publisher = p;
         }
         return p;
@@ -279,7 +260,7 @@ public final class RedisTransport implements InvalidationTransport {
 
     private synchronized void closeConnections() {
         StatefulRedisPubSubConnection<byte[], byte[]> s = subscriber;
-        StatefulRedisConnection<byte[], byte[]> p = publisher;
+        RedisConnector.Publisher p = publisher;
         subscriber = null;
         publisher = null;
         if (s != null) {
@@ -291,7 +272,7 @@ public final class RedisTransport implements InvalidationTransport {
         }
         if (p != null) {
             try {
-                p.close();
+                p.connection().close();
             } catch (RuntimeException e) {
                 LOG.debug("closing the Redis publisher connection failed", e);
             }
@@ -307,7 +288,7 @@ public final class RedisTransport implements InvalidationTransport {
         closeConnections();
         if (ownsClient) {
             try {
-                client.shutdown();
+                connector.shutdown();
             } catch (RuntimeException e) {
                 LOG.warn("shutting down the Redis client failed", e);
             }

@@ -9,13 +9,14 @@ import dev.weft.spring.boot.InvalidWeftPropertyException;
 import dev.weft.spring.boot.RedisInvalidatorCustomizer;
 import dev.weft.spring.boot.RedisInvalidatorProperties;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.cluster.RedisClusterClient;
 
 import java.util.List;
 
 /**
- * Creates the Redis invalidator from {@code weft.redis.*}: on the application's {@link RedisClient} when there is
- * one (then the client stays the application's), else on a client Weft creates for {@code weft.redis.uri} and shuts
- * down with the invalidator.
+ * Creates the Redis invalidator from {@code weft.redis.*}: on the application's {@link RedisClient} or
+ * {@link RedisClusterClient} when there is one (then the client stays the application's), else on a client Weft
+ * creates for {@code weft.redis.uri} and shuts down with the invalidator.
  */
 public final class RedisInvalidatorFactory {
 
@@ -27,24 +28,35 @@ public final class RedisInvalidatorFactory {
     /**
      * Validates every property, then connects.
      *
-     * @param client the application's client, or {@code null}
+     * @param client        the application's client, or {@code null}
+     * @param clusterClient the application's Redis Cluster client, or {@code null}
      * @throws InvalidWeftPropertyException naming the property at fault, or {@code weft.redis.uri} when Redis cannot be
      *                                      reached or refuses the credentials
      */
     public static CacheInvalidator create(MemoryCachingBackend local, RedisInvalidatorProperties p, RedisClient client,
+                                          RedisClusterClient clusterClient,
                                           List<RedisInvalidatorCustomizer> customizers) {
         RedisCacheInvalidatorOptions options = options(p, customizers);
-        if (client == null && p.getUri() == null) {
-            throw PropertyCheck.missing(PREFIX + ".uri", "weft.invalidator.type is redis and the application "
-                    + "defines no RedisClient bean");
+        if (client != null && clusterClient != null) {
+            throw new InvalidWeftPropertyException(PREFIX + ".uri", null, "the application defines both a "
+                    + "RedisClient and a RedisClusterClient bean, and Weft cannot tell which one carries "
+                    + "invalidations", "Define only one of them as a bean.", null);
         }
+        if (client == null && clusterClient == null && p.getUri() == null) {
+            throw PropertyCheck.missing(PREFIX + ".uri", "weft.invalidator.type is redis and the application "
+                    + "defines no RedisClient or RedisClusterClient bean");
+        }
+        boolean own = client != null || clusterClient != null;
         try {
+            if (clusterClient != null) {
+                return RedisCacheInvalidator.create(local, clusterClient, options);
+            }
             return client != null ? RedisCacheInvalidator.create(local, client, options)
                     : RedisCacheInvalidator.create(local, p.getUri(), options);
         } catch (CachingConfigurationException e) {
             // an unparseable URI, refused credentials, or Redis unreachable at start: all are about where to connect
-            throw new InvalidWeftPropertyException(PREFIX + ".uri", null, e.getMessage(), client != null
-                    ? "Check the application's RedisClient bean and that Redis is reachable, or set '" + PREFIX
+            throw new InvalidWeftPropertyException(PREFIX + ".uri", null, e.getMessage(), own
+                    ? "Check the application's Redis client bean and that Redis is reachable, or set '" + PREFIX
                     + ".require-connection-at-start=false' to start disconnected."
                     : "Check '" + PREFIX + ".uri' and that Redis is reachable, or set '" + PREFIX
                     + ".require-connection-at-start=false' to start disconnected.", e);
