@@ -26,10 +26,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The Redis invalidator on a Redis Cluster of three masters: invalidations published to the node serving the
- * channel's slot reach a subscriber on any node, in two JVMs; and when the node holding an instance's subscription
- * dies, the subscription moves to another node, the local cache is cleared (what was published meanwhile is lost),
- * and invalidations flow again.
+ * The Redis invalidator on a Redis Cluster of three masters with one replica each: invalidations published to the
+ * node serving the channel's slot reach a subscriber on any node, in two JVMs; when the node holding an instance's
+ * subscription dies, the subscription moves to another node, the local cache is cleared (what was published meanwhile
+ * is lost), and invalidations flow again; and when the master serving the channel's slot dies, publishes follow its
+ * replica once promoted, and no invalidation is lost.
  */
 class RedisClusterTest {
 
@@ -39,7 +40,7 @@ class RedisClusterTest {
 
     @BeforeAll
     static void startCluster() {
-        cluster = RedisClusterProcess.start(3);
+        cluster = RedisClusterProcess.start(3, 1);
     }
 
     @AfterAll
@@ -81,8 +82,12 @@ class RedisClusterTest {
     }
 
     private CacheInvalidator localInstance() throws InterruptedException {
+        return localInstance(fixture.channel);
+    }
+
+    private CacheInvalidator localInstance(String channel) throws InterruptedException {
         CacheInvalidator invalidator = fixture.closeLater(RedisCacheInvalidator.create(MemoryCachingBackend.create(),
-                client(), RedisCacheInvalidatorOptions.builder().channel(fixture.channel).build()));
+                client(), RedisCacheInvalidatorOptions.builder().channel(channel).build()));
         CachingServices.setDefaultBackend(invalidator);
         assertThat(invalidator.awaitConnected(RedisFixture.TIMEOUT)).as("subscribed").isTrue();
         return invalidator;
@@ -151,6 +156,41 @@ class RedisClusterTest {
         here.database.put(1L, "genmaicha");
         feed.invalidateDependency("product:1");
         await().atMost(RedisFixture.TIMEOUT).until(() -> here.getProduct(1).equals("genmaicha"));
+        assertThat(invalidator.status().gapsDetected()).isZero();
+    }
+
+    @Test
+    void whenTheMasterServingTheChannelDiesPublishesFollowItsReplicaAndNothingIsLost() throws Exception {
+        // a channel whose slot is served by a master that does not hold this instance's subscription, so that what
+        // arrives afterwards can only come through a message
+        String channel = null;
+        CacheInvalidator invalidator = null;
+        RedisServerProcess owner = null;
+        for (int attempt = 0; attempt < 20 && invalidator == null; attempt++) {
+            String candidate = fixture.channel + ":" + attempt;
+            CacheInvalidator created = localInstance(candidate);
+            RedisServerProcess master = cluster.masterServing(candidate);
+            if (cluster.nodeSubscribedTo(candidate) != master) {
+                channel = candidate;
+                invalidator = created;
+                owner = master;
+            } else {
+                created.close();
+            }
+        }
+        assertThat(invalidator).as("an instance subscribed away from the channel's master").isNotNull();
+        InvalidationPublisher feed = fixture.closeLater(RedisCacheInvalidator.publisher(client(),
+                RedisCacheInvalidatorOptions.builder().channel(channel).build()));
+        assertThat(here.getProduct(1)).isEqualTo("tea");
+
+        owner.kill();
+        here.database.put(1L, "chai");
+        // returns at the latest after publishTimeout; the message stays queued until the replica serves the slot
+        feed.invalidateDependency("product:1");
+        await().atMost(RedisFixture.TIMEOUT).until(() -> here.getProduct(1).equals("chai"));
+        assertThat(cluster.masterServing(channel)).as("the replica took over").isNotSameAs(owner);
+        assertThat(invalidator.status().subscriptions()).as("never resubscribed: the change came as a message")
+                .isEqualTo(1);
         assertThat(invalidator.status().gapsDetected()).isZero();
     }
 }

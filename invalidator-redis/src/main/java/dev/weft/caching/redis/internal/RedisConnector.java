@@ -10,7 +10,12 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.netty.util.concurrent.EventExecutorGroup;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * How {@link RedisTransport} opens its two connections: on a standalone or Sentinel {@link RedisClient}, or on a
@@ -26,6 +31,9 @@ public abstract class RedisConnector {
 
         StatefulConnection<byte[], byte[]> connection();
     }
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisConnector.class);
+    private static final long REFRESH_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private RedisConnector() {
     }
@@ -84,8 +92,24 @@ public abstract class RedisConnector {
         };
     }
 
-    /** A Redis Cluster client. */
+    /**
+     * A Redis Cluster client. A failed PUBLISH refreshes the client's view of the cluster (at most once a second)
+     * before the sender retries: the adaptive refresh triggers of Lettuce do not fire when the connection to a dead
+     * master was never opened, so without this a publisher could keep aiming at a master its replica has replaced.
+     */
     public static RedisConnector cluster(RedisClusterClient client) {
+        AtomicLong lastRefresh = new AtomicLong(System.nanoTime() - REFRESH_INTERVAL_NANOS);
+        Runnable refresh = () -> {
+            long last = lastRefresh.get();
+            long now = System.nanoTime();
+            if (now - last >= REFRESH_INTERVAL_NANOS && lastRefresh.compareAndSet(last, now)) {
+                client.refreshPartitionsAsync().whenComplete((ok, e) -> {
+                    if (e != null) {
+                        LOG.debug("refreshing the Redis Cluster topology failed", e);
+                    }
+                });
+            }
+        };
         return new RedisConnector() {
             @Override
             StatefulRedisPubSubConnection<byte[], byte[]> connectPubSub() {
@@ -98,7 +122,11 @@ public abstract class RedisConnector {
                 return new Publisher() {
                     @Override
                     public CompletionStage<Long> publish(byte[] channel, byte[] message) {
-                        return c.async().publish(channel, message);
+                        return c.async().publish(channel, message).whenComplete((receivers, failure) -> {
+                            if (failure != null) {
+                                refresh.run();
+                            }
+                        });
                     }
 
                     @Override
