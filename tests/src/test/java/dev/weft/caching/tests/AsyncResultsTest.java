@@ -155,8 +155,11 @@ class AsyncResultsTest {
     void aFutureThatNeverCompletesDoesNotCaptureItsKeyPastTheWaitTimeout() {
         dev.weft.caching.CachingServices.setProfile(dev.weft.caching.CachingProfile.builder("async-short-wait")
                 .loadWaitTimeout(java.time.Duration.ofMillis(1)).build());
+        long started = System.nanoTime();
         CompletableFuture<String> stuck = remote.stuck("a");
-        org.awaitility.Awaitility.await().pollDelay(java.time.Duration.ofMillis(5)).until(() -> true);
+        // the condition under test is the passing of the wait timeout itself: wait until it has passed
+        await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> System.nanoTime() - started > java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(2));
         CompletableFuture<String> next = remote.stuck("a");
         assertThat(remote.bodies.get()).as("the second call did not join the stuck load").isEqualTo(2);
         remote.pending.get(1).complete("A");
