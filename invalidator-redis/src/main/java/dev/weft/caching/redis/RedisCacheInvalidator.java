@@ -8,8 +8,12 @@ import dev.weft.caching.redis.internal.RedisConnector;
 import dev.weft.caching.redis.internal.RedisTransport;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -24,8 +28,8 @@ import java.util.Objects;
  * <p>Each instance subscribes to the channel and publishes its invalidations there; see {@link CacheInvalidator} for
  * what is guaranteed (loss detection, clear on resubscription, bounded staleness while disconnected). URIs are
  * Lettuce's: {@code redis://[user:password@]host:port}, {@code rediss://} for TLS, and
- * {@code redis-sentinel://host:port[,host:port]#master} for Sentinel. For Redis Cluster, pass a
- * {@link RedisClusterClient} (with adaptive topology refresh on, so that publishing follows a failover).
+ * {@code redis-sentinel://host:port[,host:port]#master} for Sentinel. For Redis Cluster, pass the seed nodes to
+ * {@link #createForCluster} or pass a {@link RedisClusterClient} (with adaptive topology refresh on).
  *
  * <p>Ownership: an invalidator created from a URI owns its {@link RedisClient} and shuts it down on close; one created
  * from a client the application passed leaves that client open. Either way it closes its own connections and the
@@ -76,6 +80,24 @@ public final class RedisCacheInvalidator {
         return CacheInvalidator.publisher(startedForPublishing(transport(client, false, null, options)), options);
     }
 
+    /**
+     * An invalidator over {@code local}, on a Redis Cluster client it creates for the seed nodes {@code seedUris}
+     * (Lettuce URIs, {@code redis://[user:password@]host:port} or {@code rediss://...}) and owns, with adaptive
+     * topology refresh on.
+     *
+     * @throws CachingConfigurationException for an empty list or a URI Lettuce cannot parse
+     */
+    public static CacheInvalidator createForCluster(CachingBackend local, List<String> seedUris,
+                                                    RedisCacheInvalidatorOptions options) {
+        RedisClusterClient client = clusterClient(seedUris);
+        try {
+            return CacheInvalidator.create(local, transport(RedisConnector.cluster(client), true, options), options);
+        } catch (RuntimeException e) {
+            client.shutdown();
+            throw e;
+        }
+    }
+
     /** A publish-only client, for a process without a cache, on a Redis Cluster client the application owns. */
     public static InvalidationPublisher publisher(RedisClusterClient client, RedisCacheInvalidatorOptions options) {
         Objects.requireNonNull(client, "client");
@@ -99,6 +121,24 @@ public final class RedisCacheInvalidator {
         Objects.requireNonNull(options, "options");
         return new RedisTransport(connector, owns, options.channel(), options.maxMessageBytes(),
                 options.requireConnectionAtStart());
+    }
+
+    private static RedisClusterClient clusterClient(List<String> seedUris) {
+        Objects.requireNonNull(seedUris, "seedUris");
+        if (seedUris.isEmpty()) {
+            throw new CachingConfigurationException("a Redis Cluster needs at least one seed node URI");
+        }
+        List<RedisURI> seeds = new ArrayList<>();
+        for (String uri : seedUris) {
+            seeds.add(parse(uri));
+        }
+        RedisClusterClient client = RedisClusterClient.create(seeds);
+        client.setOptions(ClusterClientOptions.builder()
+                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                        .enableAllAdaptiveRefreshTriggers()
+                        .build())
+                .build());
+        return client;
     }
 
     private static RedisTransport startedForPublishing(RedisTransport transport) {

@@ -1,5 +1,6 @@
 package dev.weft.caching.redis;
 
+import dev.weft.caching.CachingConfigurationException;
 import dev.weft.caching.CachingServices;
 import dev.weft.caching.invalidation.CacheInvalidator;
 import dev.weft.caching.invalidation.InvalidationPublisher;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -130,6 +132,35 @@ class RedisClusterTest {
         here.database.put(1L, "matcha");
         feed.invalidateDependency("product:1");
         await().atMost(Duration.ofSeconds(1)).until(() -> here.getProduct(1).equals("matcha"));
+    }
+
+    @Test
+    void anInvalidatorCreatedFromSeedNodesOwnsItsClusterClient() throws Exception {
+        // one seed is enough: the client learns the other nodes from it
+        CacheInvalidator invalidator = fixture.closeLater(RedisCacheInvalidator.createForCluster(
+                MemoryCachingBackend.create(), List.of(cluster.nodes().get(2).uri()),
+                RedisCacheInvalidatorOptions.builder().channel(fixture.channel).build()));
+        CachingServices.setDefaultBackend(invalidator);
+        assertThat(invalidator.awaitConnected(RedisFixture.TIMEOUT)).isTrue();
+        assertThat(invalidator.status().details()).containsEntry("clientOwnedByWeft", "true")
+                .containsEntry("endpoint", "redis cluster");
+        InvalidationPublisher feed = fixture.closeLater(RedisCacheInvalidator.publisher(client(),
+                RedisCacheInvalidatorOptions.builder().channel(fixture.channel).build()));
+        assertThat(here.getProduct(1)).isEqualTo("tea");
+        here.database.put(1L, "hojicha");
+        feed.invalidateDependency("product:1");
+        await().atMost(Duration.ofSeconds(1)).until(() -> here.getProduct(1).equals("hojicha"));
+    }
+
+    @Test
+    void badSeedNodesFailClearly() {
+        RedisCacheInvalidatorOptions options = RedisCacheInvalidatorOptions.builder().channel(fixture.channel).build();
+        assertThatThrownBy(() -> RedisCacheInvalidator.createForCluster(MemoryCachingBackend.create(), List.of(),
+                options)).isInstanceOf(CachingConfigurationException.class).hasMessageContaining("seed node");
+        assertThatThrownBy(() -> RedisCacheInvalidator.createForCluster(MemoryCachingBackend.create(),
+                List.of("http://user:secret@nowhere"), options))
+                .isInstanceOf(CachingConfigurationException.class)
+                .hasMessageContaining("invalid Redis URI").hasMessageNotContaining("secret");
     }
 
     @Test

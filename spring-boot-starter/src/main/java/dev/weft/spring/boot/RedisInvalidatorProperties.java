@@ -1,19 +1,28 @@
 package dev.weft.spring.boot;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code weft.redis.*}: the Redis invalidator, used when {@code weft.invalidator.type=redis}. A Lettuce
- * {@code RedisClient} bean, when the application defines exactly one, is used instead of {@code uri} and stays the
- * application's (Weft does not shut it down).
+ * {@code RedisClient} or {@code RedisClusterClient} bean, when the application defines exactly one, is used instead
+ * of {@code uri} or {@code cluster-nodes} and stays the application's (Weft does not shut it down).
  */
 public class RedisInvalidatorProperties extends InvalidatorProperties {
 
     /**
      * The Redis server, as a Lettuce URI: redis://[user:password@]host:port, rediss://... for TLS,
-     * redis-sentinel://host:port[,host:port]#master. Required unless the application defines a RedisClient or RedisClusterClient bean.
+     * redis-sentinel://host:port[,host:port]#master. Required unless cluster-nodes is set or the application defines
+     * a RedisClient or RedisClusterClient bean.
      */
     private String uri;
+
+    /**
+     * The seed nodes of a Redis Cluster, as Lettuce URIs (redis://[user:password@]host:port, comma-separated);
+     * instead of uri.
+     */
+    private List<String> clusterNodes = new ArrayList<>();
 
     /** The pub/sub channel; every instance of one application uses the same one. */
     private String channel = "weft:invalidation";
@@ -30,6 +39,14 @@ public class RedisInvalidatorProperties extends InvalidatorProperties {
 
     public void setUri(String uri) {
         this.uri = uri;
+    }
+
+    public List<String> getClusterNodes() {
+        return clusterNodes;
+    }
+
+    public void setClusterNodes(List<String> clusterNodes) {
+        this.clusterNodes = clusterNodes;
     }
 
     public String getChannel() {

@@ -110,6 +110,33 @@ class RedisAutoConfigurationTest {
     }
 
     @Test
+    void clusterNodesConnectAnInvalidatorOnTheCluster() {
+        try (RedisClusterProcess cluster = RedisClusterProcess.start(3)) {
+            runner().withPropertyValues("weft.invalidator.type=redis",
+                            "weft.redis.cluster-nodes=" + String.join(",", cluster.uris()))
+                    .run(context -> {
+                        CacheInvalidator invalidator = context.getBean(CacheInvalidator.class);
+                        assertThat(invalidator.awaitConnected(Duration.ofSeconds(10))).isTrue();
+                        assertThat(invalidator.status().details()).containsEntry("endpoint", "redis cluster")
+                                .containsEntry("clientOwnedByWeft", "true");
+                    });
+        }
+    }
+
+    @Test
+    void bothUriAndClusterNodesFailTheStartNamingClusterNodes() {
+        runner().withPropertyValues("weft.invalidator.type=redis", "weft.redis.uri=" + redis.uri(),
+                        "weft.redis.cluster-nodes=" + redis.uri())
+                .run(context -> assertStartFailsNaming(context, "weft.redis.cluster-nodes"));
+    }
+
+    @Test
+    void anUnreachableClusterFailsTheStartNamingClusterNodes() {
+        runner().withPropertyValues("weft.invalidator.type=redis", "weft.redis.cluster-nodes=redis://127.0.0.1:1")
+                .run(context -> assertStartFailsNaming(context, "weft.redis.cluster-nodes"));
+    }
+
+    @Test
     void bothARedisClientAndARedisClusterClientBeanFailTheStart() {
         RedisClusterClient clusterClient = RedisClusterClient.create(RedisURI.create(redis.uri()));
         try {

@@ -40,6 +40,12 @@ final class RedisSetUp {
         CachingServices.setDefaultBackend(RedisCacheInvalidator.create(local, client, options));
     }
 
+    static void withClusterSeeds(MemoryCachingBackend local, RedisCacheInvalidatorOptions options) {
+        CacheInvalidator invalidator = RedisCacheInvalidator.createForCluster(local,
+                List.of("redis://cache-1.internal:6379", "redis://cache-2.internal:6379"), options);
+        invalidator.close();
+    }
+
     static void withCluster(MemoryCachingBackend local, RedisCacheInvalidatorOptions options) {
         RedisClusterClient cluster = RedisClusterClient.create(List.of(
                 RedisURI.create("redis://cache-1.internal:6379"), RedisURI.create("redis://cache-2.internal:6379")));

@@ -42,23 +42,34 @@ public final class RedisInvalidatorFactory {
                     + "RedisClient and a RedisClusterClient bean, and Weft cannot tell which one carries "
                     + "invalidations", "Define only one of them as a bean.", null);
         }
-        if (client == null && clusterClient == null && p.getUri() == null) {
-            throw PropertyCheck.missing(PREFIX + ".uri", "weft.invalidator.type is redis and the application "
-                    + "defines no RedisClient or RedisClusterClient bean");
-        }
         boolean own = client != null || clusterClient != null;
+        boolean cluster = !own && p.getClusterNodes() != null && !p.getClusterNodes().isEmpty();
+        if (cluster && p.getUri() != null) {
+            throw new InvalidWeftPropertyException(PREFIX + ".cluster-nodes", null, "both '" + PREFIX + ".uri' and '"
+                    + PREFIX + ".cluster-nodes' are set", "Set '" + PREFIX + ".uri' for a standalone or Sentinel "
+                    + "Redis, or '" + PREFIX + ".cluster-nodes' for a Redis Cluster, not both.", null);
+        }
+        if (!own && !cluster && p.getUri() == null) {
+            throw PropertyCheck.missing(PREFIX + ".uri", "weft.invalidator.type is redis, '" + PREFIX
+                    + ".cluster-nodes' is not set and the application defines no RedisClient or RedisClusterClient "
+                    + "bean");
+        }
+        String property = cluster ? PREFIX + ".cluster-nodes" : PREFIX + ".uri";
         try {
             if (clusterClient != null) {
                 return RedisCacheInvalidator.create(local, clusterClient, options);
+            }
+            if (cluster) {
+                return RedisCacheInvalidator.createForCluster(local, p.getClusterNodes(), options);
             }
             return client != null ? RedisCacheInvalidator.create(local, client, options)
                     : RedisCacheInvalidator.create(local, p.getUri(), options);
         } catch (CachingConfigurationException e) {
             // an unparseable URI, refused credentials, or Redis unreachable at start: all are about where to connect
-            throw new InvalidWeftPropertyException(PREFIX + ".uri", null, e.getMessage(), own
+            throw new InvalidWeftPropertyException(property, null, e.getMessage(), own
                     ? "Check the application's Redis client bean and that Redis is reachable, or set '" + PREFIX
                     + ".require-connection-at-start=false' to start disconnected."
-                    : "Check '" + PREFIX + ".uri' and that Redis is reachable, or set '" + PREFIX
+                    : "Check '" + property + "' and that Redis is reachable, or set '" + PREFIX
                     + ".require-connection-at-start=false' to start disconnected.", e);
         }
     }
