@@ -89,9 +89,11 @@ public final class RedisCacheInvalidator {
      */
     public static CacheInvalidator createForCluster(CachingBackend local, List<String> seedUris,
                                                     RedisCacheInvalidatorOptions options) {
-        RedisClusterClient client = clusterClient(seedUris);
+        List<RedisURI> seeds = seeds(seedUris);
+        RedisClusterClient client = clusterClient(seeds);
         try {
-            return CacheInvalidator.create(local, transport(RedisConnector.cluster(client), true, options), options);
+            return CacheInvalidator.create(local, transport(RedisConnector.cluster(client, seeds), true, options),
+                    options);
         } catch (RuntimeException e) {
             client.shutdown();
             throw e;
@@ -123,7 +125,7 @@ public final class RedisCacheInvalidator {
                 options.requireConnectionAtStart());
     }
 
-    private static RedisClusterClient clusterClient(List<String> seedUris) {
+    private static List<RedisURI> seeds(List<String> seedUris) {
         Objects.requireNonNull(seedUris, "seedUris");
         if (seedUris.isEmpty()) {
             throw new CachingConfigurationException("a Redis Cluster needs at least one seed node URI");
@@ -132,6 +134,10 @@ public final class RedisCacheInvalidator {
         for (String uri : seedUris) {
             seeds.add(parse(uri));
         }
+        return seeds;
+    }
+
+    private static RedisClusterClient clusterClient(List<RedisURI> seeds) {
         RedisClusterClient client = RedisClusterClient.create(seeds);
         client.setOptions(ClusterClientOptions.builder()
                 .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()

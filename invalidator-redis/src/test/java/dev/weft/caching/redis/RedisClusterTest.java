@@ -143,7 +143,7 @@ class RedisClusterTest {
         CachingServices.setDefaultBackend(invalidator);
         assertThat(invalidator.awaitConnected(RedisFixture.TIMEOUT)).isTrue();
         assertThat(invalidator.status().details()).containsEntry("clientOwnedByWeft", "true")
-                .containsEntry("endpoint", "redis cluster");
+                .containsEntry("endpoint", "redis cluster 127.0.0.1:" + cluster.nodes().get(2).port());
         InvalidationPublisher feed = fixture.closeLater(RedisCacheInvalidator.publisher(client(),
                 RedisCacheInvalidatorOptions.builder().channel(fixture.channel).build()));
         assertThat(here.getProduct(1)).isEqualTo("tea");

@@ -13,6 +13,8 @@ import io.netty.util.concurrent.EventExecutorGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
+import java.util.StringJoiner;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -98,6 +100,14 @@ public abstract class RedisConnector {
      * master was never opened, so without this a publisher could keep aiming at a master its replica has replaced.
      */
     public static RedisConnector cluster(RedisClusterClient client) {
+        return cluster(client, List.of());
+    }
+
+    /** A Redis Cluster client created for {@code seeds}, which messages name (never with a password). */
+    public static RedisConnector cluster(RedisClusterClient client, List<RedisURI> seeds) {
+        StringJoiner nodes = new StringJoiner(",", "redis cluster ", "").setEmptyValue("redis cluster");
+        seeds.forEach(seed -> nodes.add(seed.getHost() + ':' + seed.getPort()));
+        String endpoint = nodes.toString();
         AtomicLong lastRefresh = new AtomicLong(System.nanoTime() - REFRESH_INTERVAL_NANOS);
         Runnable refresh = () -> {
             long last = lastRefresh.get();
@@ -148,7 +158,7 @@ public abstract class RedisConnector {
 
             @Override
             String endpoint() {
-                return "redis cluster";
+                return endpoint;
             }
         };
     }
