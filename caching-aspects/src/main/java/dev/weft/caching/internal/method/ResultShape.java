@@ -84,7 +84,17 @@ abstract class ResultShape {
 
         /** What a caller gets while the load is in flight: its own dependent of the shared future. */
         Object share(CompletableFuture<Object> shared) {
-            return stage ? shared.minimalCompletionStage() : shared.copy();
+            return toCallerFuture(dependent(shared));
+        }
+
+        /** A dependent of {@code shared} that one caller may cancel or complete without touching the others. */
+        CompletableFuture<Object> dependent(CompletableFuture<Object> shared) {
+            return shared.copy();
+        }
+
+        /** {@code future} as the declared type: a {@code CompletionStage} hides the completion methods. */
+        Object toCallerFuture(CompletableFuture<Object> future) {
+            return stage ? future.minimalCompletionStage() : future;
         }
     }
 }
