@@ -57,7 +57,8 @@ public final class KeyFormatting {
 
     /**
      * Registers {@code formatter} for {@code type} and its subtypes, replacing a previous one for that exact type. A
-     * formatter for a JDK supertype ({@code Number}, {@code CharSequence}) applies to application classes only.
+     * formatter for a JDK supertype ({@code Number}, {@code CharSequence}) never applies to a JDK class that has a
+     * built-in form ({@code Integer}, {@code String}), only to application classes and JDK classes without one.
      *
      * @throws IllegalArgumentException for {@code Object} and for JDK types whose key form is built in (strings,
      *                                  numbers, collections...): changing it would change keys that other instances
