@@ -223,7 +223,7 @@ public final class CachedMethod {
         }
         if (top instanceof BackgroundLoad && ((BackgroundLoad) top).take(this, key)) {
             BackgroundLoad background = (BackgroundLoad) top;
-            return own(background.flight, key, args, background.backend, settings, null);
+            return own(background.flight, key, args, background.backend, settings, null, true);
         }
         LoadContext enclosing = CallStack.enclosing(top);
         MethodSettings s = settings;
@@ -261,7 +261,7 @@ public final class CachedMethod {
             if (flight == mine) {
                 statistics.misses.increment();
                 if (stale == null || !(s.autoReload || s.softTimeoutNanos > 0)) {
-                    return own(flight, key, args, backend, s, stale);
+                    return own(flight, key, args, backend, s, stale, false);
                 }
                 // an expired value exists: the body runs in the background, and this caller gets that value now
                 // (auto-reload) or once the soft timeout passes, unless the reload is quicker
@@ -338,7 +338,7 @@ public final class CachedMethod {
 
     /** Makes the caller the owner of {@code flight} ({@code null} for a refresh): it will run the body. */
     private Load own(Flight flight, ItemKey key, Object[] args, CachingBackend backend, MethodSettings s,
-                     CacheItem fallback) {
+                     CacheItem fallback, boolean background) {
         LoadToken token;
         try {
             token = backend.beginLoad(key);
@@ -359,7 +359,7 @@ public final class CachedMethod {
                 backend.abandon(token);
             }
         }
-        return new Owner(this, key, args, backend, token, flight, s, fallback);
+        return new Owner(this, key, args, backend, token, flight, s, fallback, background);
     }
 
     /** Starts one background reload of a fresh item past its eager-refresh point, unless a load is in progress. */
@@ -380,7 +380,7 @@ public final class CachedMethod {
      */
     private Load joinAsync(Flight other, ItemKey key, Object[] args, CachingBackend backend, MethodSettings s,
                            LoadContext enclosing, CacheItem stale, long softDeadline) {
-        ResultShape.Future future = (ResultShape.Future) shape;
+        ResultShape.Async future = (ResultShape.Async) shape;
         LoadToken running = other.token;
         if (!other.hasOutcome() && running != null && enclosing == null
                 && !isStale(other.backend, running, null) && flights.isOpen(other)) {
@@ -408,7 +408,7 @@ public final class CachedMethod {
             Flight mine = new Flight(key, s.loadWaitTimeoutNanos, true);
             if (flights.replace(other, mine)) {
                 statistics.misses.increment();
-                return own(mine, key, args, backend, s, stale);
+                return own(mine, key, args, backend, s, stale, false);
             }
             return null;
         }
@@ -425,11 +425,11 @@ public final class CachedMethod {
      * A joiner's own dependent of an asynchronous flight's future, which, when an expired value exists, completes with
      * that value if the load fails (fail-safe) or is still running at the soft timeout.
      */
-    private Object shareAsync(ResultShape.Future future, Flight flight, ItemKey key, CachingBackend backend,
+    private Object shareAsync(ResultShape.Async future, Flight flight, ItemKey key, CachingBackend backend,
                               CacheItem stale, long softDeadline) {
         CompletableFuture<Object> mine = future.dependent(flight.shared);
         if (stale == null) {
-            return future.toCallerFuture(mine);
+            return future.toCallerFuture(mine, flight.upstream);
         }
         CompletableFuture<Object> guarded = withFailSafe(mine, stale, key, backend);
         if (softDeadline != Long.MAX_VALUE) {
@@ -443,7 +443,7 @@ public final class CachedMethod {
                 }
             });
         }
-        return future.toCallerFuture(guarded);
+        return future.toCallerFuture(guarded, flight.upstream);
     }
 
     /** {@code future}, or the stale value if it fails and that value is still held. */
@@ -506,7 +506,7 @@ public final class CachedMethod {
         }
         // REFRESH: run the body as the owner of a load that replaces whatever is stored; its own cached calls are
         // not intercepted (its context is above the interception)
-        return own(null, key, args, backend, settings, null);
+        return own(null, key, args, backend, settings, null, false);
     }
 
     /** The method, made accessible for background reloads; {@code null} (logged once) when it cannot be. */

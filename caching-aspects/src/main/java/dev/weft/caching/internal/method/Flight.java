@@ -32,6 +32,8 @@ final class Flight {
     volatile boolean bodyRunning;
     /** For asynchronous methods, completes with the stored form of the owner's result; else {@code null}. */
     final CompletableFuture<Object> shared;
+    /** For asynchronous methods, starts a lazy result (a Mono) when its first caller subscribes. */
+    final Upstream upstream;
     /** The load's backend and token, set by the owner before its body runs. */
     volatile CachingBackend backend;
     volatile LoadToken token;
@@ -44,6 +46,7 @@ final class Flight {
         long deadline = startNanos + timeoutNanos;
         this.deadlineNanos = timeoutNanos == Long.MAX_VALUE || deadline - startNanos < 0 ? Long.MAX_VALUE : deadline;
         this.shared = async ? new CompletableFuture<>() : null;
+        this.upstream = async ? new Upstream() : null;
     }
 
     /** Whether the flight outlived its deadline at {@code now}. */

@@ -37,10 +37,12 @@ final class Owner extends Load {
     private final MethodSettings settings;
     /** An expired item that may stand in for the result if the body fails (fail-safe); {@code null} if none. */
     private final CacheItem fallback;
+    /** A background load: no caller will subscribe to a lazy result, so it starts at once. */
+    private final boolean background;
     private final long startNanos = System.nanoTime();
 
     Owner(CachedMethod method, ItemKey key, Object[] args, CachingBackend backend, LoadToken token, Flight flight,
-          MethodSettings settings, CacheItem fallback) {
+          MethodSettings settings, CacheItem fallback, boolean background) {
         this.method = method;
         this.key = key;
         this.args = args;
@@ -49,6 +51,7 @@ final class Owner extends Load {
         this.flight = flight;
         this.settings = settings;
         this.fallback = fallback;
+        this.background = background;
         this.context = new LoadContext(CallStack.top(), key);
         CallStack.push(context);
         if (flight != null) {
@@ -79,7 +82,7 @@ final class Owner extends Load {
         }
         ResultShape shape = method.shape;
         if (shape != null && shape.isAsync()) {
-            return completeAsync((ResultShape.Future) shape, (CompletionStage<?>) returned, dependencies);
+            return completeAsync((ResultShape.Async) shape, returned, dependencies);
         }
         Object stored;
         try {
@@ -136,8 +139,16 @@ final class Owner extends Load {
         throw sneakyThrow(t);
     }
 
-    private Object completeAsync(ResultShape.Future shape, CompletionStage<?> stage, Set<String> dependencies) {
+    private Object completeAsync(ResultShape.Async shape, Object returned, Set<String> dependencies) {
         CompletableFuture<Object> shared = flight != null ? flight.shared : new CompletableFuture<>();
+        Upstream upstream = flight != null ? flight.upstream : new Upstream();
+        CompletionStage<?> stage;
+        try {
+            stage = shape.upstream(returned, upstream);
+        } catch (RuntimeException e) {
+            giveUp(e);
+            throw e;
+        }
         if (flight != null) {
             flight.finish(new Outcome.Returned(dependencies));
         }
@@ -163,10 +174,13 @@ final class Owner extends Load {
                 shared.complete(value);
             }
         });
+        if (background) {
+            upstream.request(null);
+        }
         // every caller, the owner included, gets its own dependent: one caller's cancel cannot fail the others
         CompletableFuture<Object> mine = shape.dependent(shared);
-        return shape.toCallerFuture(fallback == null ? mine
-                : method.withFailSafe(mine, fallback, key, backend));
+        return shape.toCallerFuture(fallback == null ? mine : method.withFailSafe(mine, fallback, key, backend),
+                upstream);
     }
 
     /**
