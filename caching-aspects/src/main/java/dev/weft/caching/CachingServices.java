@@ -7,6 +7,10 @@ import dev.weft.caching.internal.method.CachedMethods;
 import dev.weft.caching.internal.load.Interception;
 import dev.weft.caching.internal.load.LoadContext;
 import dev.weft.caching.internal.load.ThreadState;
+import dev.weft.caching.transaction.TransactionScope;
+import dev.weft.caching.transaction.TransactionSource;
+import dev.weft.caching.transaction.internal.TrackedTransaction;
+import dev.weft.caching.transaction.internal.Transactions;
 
 import java.util.List;
 import java.util.Objects;
@@ -22,6 +26,9 @@ import java.util.concurrent.Executor;
  * CachingServices.invalidate(() -> productService.getProduct(42));   // removes that entry, runs no body
  * CachingServices.invalidateDependency("product:42");                 // removes every entry depending on it
  * }</pre>
+ *
+ * <p>Invalidations made inside a transaction (Spring's, or one that {@link TransactionScope} tracks) apply at once and
+ * again after its commit; see {@link TransactionScope}.
  *
  * <p>All methods are thread-safe. Configuration methods are meant for start-up: changing a key formatter or the
  * maximum key length while instances exchange invalidations makes their keys disagree.
@@ -144,7 +151,13 @@ public final class CachingServices {
      * @throws IllegalArgumentException when the lambda made no cached call, or more than one
      */
     public static void invalidate(CachedCall<?> call) {
-        intercept(Interception.Kind.INVALIDATE, call);
+        Interception interception = new Interception(Interception.Kind.INVALIDATE);
+        intercept(interception, call);
+        String key = interception.intercepted().get(0);
+        TrackedTransaction transaction = Transactions.current();
+        if (transaction != null) {
+            transaction.invalidatedKey(key);
+        }
     }
 
     /**
@@ -155,13 +168,13 @@ public final class CachingServices {
      * @throws IllegalArgumentException when the lambda made no cached call, or more than one
      */
     public static <T> T refresh(CachedCall<T> call) {
-        return intercept(Interception.Kind.REFRESH, call);
+        return intercept(new Interception(Interception.Kind.REFRESH), call);
     }
 
-    private static <T> T intercept(Interception.Kind kind, CachedCall<T> call) {
+    /** Runs {@code call} with its cached calls intercepted; checks that it made exactly one. */
+    private static <T> T intercept(Interception interception, CachedCall<T> call) {
         Objects.requireNonNull(call, "call");
         ThreadState thread = ThreadState.get();
-        Interception interception = new Interception(kind);
         thread.beginInterception(interception);
         T result;
         try {
@@ -172,7 +185,7 @@ public final class CachingServices {
             thread.endInterception();
         }
         List<String> keys = interception.intercepted();
-        String what = kind == Interception.Kind.INVALIDATE ? "invalidate" : "refresh";
+        String what = interception.kind() == Interception.Kind.INVALIDATE ? "invalidate" : "refresh";
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("CachingServices." + what + "(...): the lambda called no @Cached method "
                     + "(is the method's class woven with weft-caching-aspects?)");
@@ -185,7 +198,10 @@ public final class CachingServices {
         return result;
     }
 
-    /** Removes every entry that carries any of these dependency keys, in every instance through an invalidator. */
+    /**
+     * Removes every entry that carries any of these dependency keys, in every instance through an invalidator. Inside
+     * a transaction, again after its commit.
+     */
     public static void invalidateDependency(String... dependencies) {
         CachingBackend backend = CachingRuntime.backend();
         for (String d : dependencies) {
@@ -194,15 +210,39 @@ public final class CachingServices {
                 throw new IllegalArgumentException("a dependency key must not be empty");
             }
         }
+        TrackedTransaction transaction = Transactions.current();
         for (String d : dependencies) {
             backend.invalidateDependency(d);
+            if (transaction != null) {
+                transaction.invalidatedDependency(d);
+            }
         }
     }
 
-    /** Removes every entry, in every instance through an invalidator. */
+    /** Removes every entry, in every instance through an invalidator. Inside a transaction, again after its commit. */
     public static void clear() {
         CachedMethods.forgetRemembered();
         CachingRuntime.backend().clear();
+        TrackedTransaction transaction = Transactions.current();
+        if (transaction != null) {
+            transaction.cleared();
+        }
+    }
+
+    // ---- transactions -------------------------------------------------------------------------------------------
+
+    /**
+     * Makes Weft follow the transactions of another transaction manager (Spring's are followed without this, when
+     * spring-tx is on the class path); see {@link TransactionSource}. Sources are asked in the order they were added,
+     * after a scope bound to the thread by {@link TransactionScope#begin()} and after Spring.
+     */
+    public static void addTransactionSource(TransactionSource source) {
+        Transactions.addSource(source);
+    }
+
+    /** Stops asking a source added by {@link #addTransactionSource}; returns whether it was registered. */
+    public static boolean removeTransactionSource(TransactionSource source) {
+        return Transactions.removeSource(Objects.requireNonNull(source, "source"));
     }
 
     /**

@@ -2,11 +2,14 @@ package dev.weft.caching.internal.aspects;
 
 import dev.weft.caching.internal.method.CachedMethods;
 import dev.weft.caching.internal.method.InvalidatingMethod;
+import dev.weft.caching.transaction.internal.TrackedTransaction;
+import dev.weft.caching.transaction.internal.Transactions;
 
 import java.util.concurrent.CompletionStage;
 
 /**
- * Runs the invalidations of {@code @InvalidateCache} methods after they return normally.
+ * Runs the invalidations of {@code @InvalidateCache} methods after they return normally. Inside a transaction they
+ * are also recorded, to be repeated after its commit (see {@code TrackedTransaction}).
  *
  * <p>The metadata is resolved before the body runs, so that a configuration error (a parameter that matches no
  * cached method) fails the call before it changes anything, rather than after the data changed and the cache did
@@ -31,13 +34,15 @@ public aspect InvalidateCacheAspect {
         Object target = thisJoinPoint.getThis();
         Object[] args = thisJoinPoint.getArgs();
         InvalidatingMethod m = CachedMethods.invalidating(thisJoinPointStaticPart);
+        // the stage may complete on another thread: the transaction is the caller's
+        TrackedTransaction transaction = Transactions.current();
         CompletionStage<?> stage = (CompletionStage<?>) proceed();
         if (stage == null) {
             return null;
         }
         return stage.whenComplete((value, failure) -> {
             if (failure == null) {
-                m.invalidate(target, args);
+                m.invalidate(target, args, transaction);
             }
         });
     }

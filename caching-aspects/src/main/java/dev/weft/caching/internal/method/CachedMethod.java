@@ -14,6 +14,8 @@ import dev.weft.caching.internal.key.MethodKey;
 import dev.weft.caching.internal.load.Interception;
 import dev.weft.caching.internal.load.LoadContext;
 import dev.weft.caching.internal.load.ThreadState;
+import dev.weft.caching.transaction.internal.TrackedTransaction;
+import dev.weft.caching.transaction.internal.Transactions;
 import org.aspectj.lang.JoinPoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -363,27 +365,38 @@ public final class CachedMethod {
 
     private Load startLoad(ThreadState thread, CachingBackend backend, MethodKey key, Flight flight,
                            Interception paused, Object target, Object[] args) {
+        // Transactions (DESIGN section 12): the load path's one question. After its own write, a transaction's
+        // thread may read uncommitted rows: its load stores nothing, and opens no flight another thread could join.
+        TrackedTransaction transaction = Transactions.current();
+        if (transaction != null && !transaction.mayStore()) {
+            return withoutLoad(thread, key, flight, paused);
+        }
         LoadToken token;
         try {
             token = backend.beginLoad(key);
         } catch (RuntimeException e) {
-            if (flight != null) {
-                inFlight.remove(key, flight);
-                flight.abandon();
-            }
-            if (paused != null) {
-                thread.resumeInterception(paused);
-            }
             LOG.warn("{}: the caching backend failed to begin a load of {}; running the method uncached", display,
                     key, e);
-            statistics.uncached.increment();
-            return Load.runUncached(this, key, thread);
+            return withoutLoad(thread, key, flight, paused);
         }
         if (flight != null) {
             flight.backend = backend;
             flight.token = token;
         }
-        return Load.owner(this, key, backend, token, flight, thread, paused, target, args);
+        return Load.owner(this, key, backend, token, flight, thread, paused, target, args, transaction);
+    }
+
+    /** Runs the body uncached instead of owning a load; callers that joined {@code flight} load again. */
+    private Load withoutLoad(ThreadState thread, MethodKey key, Flight flight, Interception paused) {
+        if (flight != null) {
+            inFlight.remove(key, flight);
+            flight.abandon();
+        }
+        if (paused != null) {
+            thread.resumeInterception(paused);
+        }
+        statistics.uncached.increment();
+        return Load.runUncached(this, key, thread);
     }
 
     private Load intercept(ThreadState thread, Interception interception, MethodKey key, Object target,

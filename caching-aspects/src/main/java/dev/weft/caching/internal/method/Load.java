@@ -7,6 +7,7 @@ import dev.weft.caching.internal.key.MethodKey;
 import dev.weft.caching.internal.load.Interception;
 import dev.weft.caching.internal.load.LoadContext;
 import dev.weft.caching.internal.load.ThreadState;
+import dev.weft.caching.transaction.internal.TrackedTransaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,8 @@ public final class Load {
     private Object target;
     private Object[] args;
     private long startNanos;
+    /** The transaction the owner's thread ran in when the load began, or {@code null}. */
+    private TrackedTransaction transaction;
 
     private Load(int kind, Object result) {
         this.kind = kind;
@@ -82,7 +85,8 @@ public final class Load {
     }
 
     static Load owner(CachedMethod method, MethodKey key, CachingBackend backend, LoadToken token, Flight flight,
-                      ThreadState thread, Interception pausedInterception, Object target, Object[] args) {
+                      ThreadState thread, Interception pausedInterception, Object target, Object[] args,
+                      TrackedTransaction transaction) {
         Load l = new Load(OWNER, null);
         l.method = method;
         l.key = key;
@@ -93,6 +97,7 @@ public final class Load {
         l.pausedInterception = pausedInterception;
         l.target = target;
         l.args = args;
+        l.transaction = transaction;
         l.context = new LoadContext(thread.context(), key);
         thread.push(l.context);
         l.startNanos = System.nanoTime();
@@ -187,7 +192,16 @@ public final class Load {
                 method.inFlight.remove(key, flight);
             }
             MethodSettings s = method.settings;
+            if (transaction != null && !transaction.mayStore()) {
+                // the body itself wrote inside the transaction: its result may show uncommitted rows
+                backend.abandon(token);
+                LOG.debug("Not storing {}: it was loaded inside a transaction that wrote", key);
+                return false;
+            }
             ok = backend.set(token, CacheItem.of(stored, s.absoluteExpiration, s.slidingExpiration, dependencies));
+            if (ok && transaction != null) {
+                transaction.stored(key.canonical());
+            }
             if (!ok) {
                 method.statistics.staleWriteBacksPrevented.increment();
                 LOG.debug("Not storing {}: it was invalidated while it was loaded", key);
