@@ -1,7 +1,5 @@
 package dev.weft.caching.tests;
 
-import dev.weft.caching.Cached;
-import dev.weft.caching.InvalidateCache;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,8 +12,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.EnableTransactionManagement;
-import org.springframework.transaction.annotation.Propagation;
-import org.springframework.transaction.annotation.Transactional;
 
 import javax.sql.DataSource;
 import java.util.UUID;
@@ -25,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -47,12 +42,12 @@ class SpringTransactionsTest {
 
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private AnnotationConfigApplicationContext context;
-    private Catalog catalog;
+    private TransactionalCatalog catalog;
 
     @BeforeEach
     void start() {
         context = new AnnotationConfigApplicationContext(Config.class);
-        catalog = context.getBean(Catalog.class);
+        catalog = context.getBean(TransactionalCatalog.class);
     }
 
     @AfterEach
@@ -80,117 +75,11 @@ class SpringTransactionsTest {
         }
 
         @Bean
-        Catalog catalog(DataSource dataSource) {
-            return new Catalog(new JdbcTemplate(dataSource));
+        TransactionalCatalog catalog(DataSource dataSource) {
+            return TransactionalCatalog.withSchema(new JdbcTemplate(dataSource));
         }
     }
 
-    /** Thrown to roll a transaction back; carries what the transaction read. */
-    static final class Rollback extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final String seen;
-
-        Rollback(String seen) {
-            super("rolled back after reading " + seen, null, false, false);
-            this.seen = seen;
-        }
-    }
-
-    /** A service as an application writes it: a cached read, a write Weft hears of, transactional use cases. */
-    static class Catalog {
-
-        // Tests reach these through methods: the bean they hold is Spring's transactional proxy, whose fields are unset
-        private final JdbcTemplate jdbc;
-        private final AtomicInteger loads = new AtomicInteger();
-        private volatile Runnable afterRead = () -> { };
-
-        Catalog(JdbcTemplate jdbc) {
-            this.jdbc = jdbc;
-            jdbc.execute("create table product (id bigint primary key, name varchar(100))");
-            jdbc.update("insert into product values (1, 'Espresso')");
-        }
-
-        @Cached
-        public String getName(long id) {
-            loads.incrementAndGet();
-            String name = jdbc.queryForObject("select name from product where id = ?", String.class, id);
-            afterRead.run();
-            return name;
-        }
-
-        @InvalidateCache("getName")
-        public void writeName(long id, String name) {
-            jdbc.update("update product set name = ? where id = ?", name, id);
-        }
-
-        /** Renames, then runs {@code beforeCommit}, still inside the transaction. */
-        @Transactional
-        public void rename(long id, String name, Runnable beforeCommit) {
-            writeName(id, name);
-            beforeCommit.run();
-        }
-
-        /** Renames and reads the row back inside the transaction, which commits. */
-        @Transactional
-        public String renameAndRead(long id, String name) {
-            writeName(id, name);
-            return getName(id);
-        }
-
-        /** Renames, reads the row back, runs {@code afterOwnRead}, then fails: the transaction rolls back. */
-        @Transactional
-        public String renameReadAndFail(long id, String name, Runnable afterOwnRead) {
-            writeName(id, name);
-            String seen = getName(id);
-            afterOwnRead.run();
-            throw new Rollback(seen);
-        }
-
-        /** Changes the row with plain SQL, which Weft does not hear of, reads it back, then fails. */
-        @Transactional
-        public String quietlyRenameReadAndFail(long id, String name) {
-            jdbc.update("update product set name = ? where id = ?", name, id);
-            throw new Rollback(getName(id));
-        }
-
-        /** Reads twice in a transaction that writes nothing. */
-        @Transactional
-        public String readTwice(long id) {
-            getName(id);
-            return getName(id);
-        }
-
-        /** Renames, then reads in a new transaction (REQUIRES_NEW suspends this one), which commits first. */
-        @Transactional
-        public String renameThenReadInANewTransaction(long id, String name, Catalog self) {
-            writeName(id, name);
-            return self.readInNewTransaction(id);
-        }
-
-        @Transactional(propagation = Propagation.REQUIRES_NEW)
-        public String readInNewTransaction(long id) {
-            return getName(id);
-        }
-
-        @Transactional(readOnly = true)
-        public String readOnly(long id) {
-            return getName(id);
-        }
-
-        /** Bodies of {@link #getName} run so far. */
-        public int loads() {
-            return loads.get();
-        }
-
-        /** Runs {@code hook} inside {@link #getName}'s body after the read, on the loading thread. */
-        public void afterRead(Runnable hook) {
-            afterRead = hook;
-        }
-
-        public void shutDownDatabase() {
-            jdbc.execute("shutdown");
-        }
-    }
 
     private static void await(CountDownLatch latch) {
         try {
@@ -243,8 +132,8 @@ class SpringTransactionsTest {
         assertThat(catalog.getName(1)).as("another thread, while the transaction is open").isEqualTo("Espresso");
         othersRead.countDown();
         assertThatThrownBy(() -> transaction.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(Rollback.class)
-                .extracting(e -> ((Rollback) e).seen).as("the transaction read its own write").isEqualTo("Ristretto");
+                .cause().isInstanceOf(TransactionalCatalog.Rollback.class)
+                .extracting(e -> ((TransactionalCatalog.Rollback) e).seen).as("the transaction read its own write").isEqualTo("Ristretto");
 
         assertThat(catalog.getName(1)).as("after the rollback").isEqualTo("Espresso");
         assertThat(loadsOf(() -> assertThat(catalog.getName(1)).isEqualTo("Espresso"))).as("and it is cached")
@@ -253,8 +142,8 @@ class SpringTransactionsTest {
 
     @Test
     void aValueReadInsideATransactionAfterAWriteWeftDidNotHearOfIsGoneAfterTheRollback() {
-        assertThatThrownBy(() -> catalog.quietlyRenameReadAndFail(1, "Ristretto")).isInstanceOf(Rollback.class)
-                .extracting(e -> ((Rollback) e).seen).isEqualTo("Ristretto");
+        assertThatThrownBy(() -> catalog.quietlyRenameReadAndFail(1, "Ristretto")).isInstanceOf(TransactionalCatalog.Rollback.class)
+                .extracting(e -> ((TransactionalCatalog.Rollback) e).seen).isEqualTo("Ristretto");
 
         assertThat(catalog.getName(1)).as("the uncommitted row is not served after the rollback").isEqualTo("Espresso");
     }
