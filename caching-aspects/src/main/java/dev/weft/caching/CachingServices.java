@@ -3,6 +3,7 @@ package dev.weft.caching;
 import dev.weft.caching.backend.CachingBackend;
 import dev.weft.caching.internal.CachingRuntime;
 import dev.weft.caching.internal.ValueAdapters;
+import dev.weft.caching.internal.WeavingVerifier;
 import dev.weft.caching.internal.method.CachedMethods;
 import dev.weft.caching.internal.load.Interception;
 import dev.weft.caching.internal.load.LoadContext;
@@ -137,6 +138,22 @@ public final class CachingServices {
     /** A snapshot of the hit, miss, load and invalidation counters of every cached method used so far. */
     public static CachingStatistics statistics() {
         return CachedMethods.statistics();
+    }
+
+    // ---- start-up checks ----------------------------------------------------------------------------------------
+
+    /**
+     * Checks that the {@code @Cached} and {@code @InvalidateCache} annotations of these classes (and of their
+     * superclasses and interfaces) take effect: each annotated method was woven with Weft's aspects (at build time, or
+     * at load time before this call), and no annotation sits on an interface or abstract method whose implementation
+     * lacks it. Call it at start-up with the classes that use Weft: a class compiled by plain javac (an IDE build, a
+     * module without the weaving plugin) otherwise runs uncached without a word. The Spring Boot starter checks every
+     * bean this way.
+     *
+     * @throws CachingConfigurationException naming each class and method concerned, and how to fix the build
+     */
+    public static void verifyWoven(Class<?>... classes) {
+        WeavingVerifier.verify(Objects.requireNonNull(classes, "classes"));
     }
 
     // ---- imperative invalidation --------------------------------------------------------------------------------

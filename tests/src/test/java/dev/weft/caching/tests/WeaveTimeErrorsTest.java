@@ -27,6 +27,18 @@ class WeaveTimeErrorsTest {
     Path dir;
 
     private List<String> compileErrors(String className, String source) throws IOException {
+        return compile(className, source, IMessage.ERROR).stream()
+                .filter(m -> m.getKind() == IMessage.ERROR).map(IMessage::getMessage).collect(Collectors.toList());
+    }
+
+    /** Weft's warnings (the weaver's own lint warnings aside). */
+    private List<String> compileWarnings(String className, String source) throws IOException {
+        return compile(className, source, IMessage.WARNING).stream()
+                .filter(m -> m.getKind() == IMessage.WARNING && m.getMessage().startsWith("Weft:"))
+                .map(IMessage::getMessage).collect(Collectors.toList());
+    }
+
+    private List<IMessage> compile(String className, String source, IMessage.Kind atLeast) throws IOException {
         Path file = dir.resolve(className + ".java");
         Files.writeString(file, "package bad;\n\nimport dev.weft.caching.*;\n\n" + source);
         String aspectPath = new File(UsageChecks.class.getProtectionDomain().getCodeSource().getLocation().getPath())
@@ -39,9 +51,7 @@ class WeaveTimeErrorsTest {
                 "-d", dir.resolve("classes").toString(),
                 file.toString()
         }, messages);
-        return Arrays.stream(messages.getMessages(IMessage.ERROR, true))
-                .map(IMessage::getMessage)
-                .collect(Collectors.toList());
+        return Arrays.asList(messages.getMessages(atLeast, true));
     }
 
     @Test
@@ -112,5 +122,75 @@ class WeaveTimeErrorsTest {
                 }
                 """);
         assertThat(errors).isEmpty();
+    }
+
+    // ---- annotations that would do nothing (issue 15): reported where woven code calls the method ----------------
+
+    @Test
+    void cachedOnAnInterfaceMethodIsAWarningWhereItIsCalled() throws IOException {
+        List<String> warnings = compileWarnings("ProductRepository", """
+                public interface ProductRepository {
+                    @Cached
+                    String findName(long id);
+                }
+
+                class ProductPage {
+                    String title(ProductRepository repository) {
+                        return repository.findName(42);
+                    }
+                }
+                """);
+        assertThat(warnings).singleElement().asString()
+                .contains("Weft: @Cached on an interface or abstract method has no effect")
+                .contains("Put @Cached on the implementing method");
+    }
+
+    @Test
+    void cachedOnAnAbstractMethodIsAWarningWhereItIsCalled() throws IOException {
+        List<String> warnings = compileWarnings("AbstractCatalog", """
+                public abstract class AbstractCatalog {
+                    @Cached
+                    protected abstract String load(long id);
+
+                    public String show(long id) {
+                        return load(id);
+                    }
+                }
+                """);
+        assertThat(warnings).singleElement().asString()
+                .contains("Weft: @Cached on an interface or abstract method has no effect");
+    }
+
+    @Test
+    void invalidateCacheOnAnInterfaceMethodIsAWarningWhereItIsCalled() throws IOException {
+        List<String> warnings = compileWarnings("Writer", """
+                public interface Writer {
+                    @InvalidateCache("findName")
+                    void rename(long id, String name);
+
+                    static void renameAll(Writer w) {
+                        w.rename(1, "x");
+                    }
+                }
+                """);
+        assertThat(warnings).singleElement().asString()
+                .contains("Weft: @InvalidateCache on an interface or abstract method has no effect");
+    }
+
+    @Test
+    void callingAWovenCachedMethodIsNotWarnedAbout() throws IOException {
+        List<String> warnings = compileWarnings("Fine", """
+                public class Fine {
+                    @Cached
+                    public String get(int id) {
+                        return "x" + id;
+                    }
+
+                    public String twice(int id) {
+                        return get(id) + get(id);
+                    }
+                }
+                """);
+        assertThat(warnings).isEmpty();
     }
 }
