@@ -11,6 +11,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -38,19 +39,20 @@ class WeaveTimeErrorsTest {
                 .map(IMessage::getMessage).collect(Collectors.toList());
     }
 
-    private List<IMessage> compile(String className, String source, IMessage.Kind atLeast) throws IOException {
+    private List<IMessage> compile(String className, String source, IMessage.Kind atLeast, Path... more)
+            throws IOException {
         Path file = dir.resolve(className + ".java");
         Files.writeString(file, "package bad;\n\nimport dev.weft.caching.*;\n\n" + source);
         String aspectPath = new File(UsageChecks.class.getProtectionDomain().getCodeSource().getLocation().getPath())
                 .getPath();
         MessageHandler messages = new MessageHandler();
-        new Main().run(new String[] {
-                "-17", "-parameters", "-proceedOnError",
+        List<String> args = new ArrayList<>(List.of("-17", "-parameters", "-proceedOnError",
                 "-aspectpath", aspectPath,
                 "-classpath", System.getProperty("java.class.path"),
                 "-d", dir.resolve("classes").toString(),
-                file.toString()
-        }, messages);
+                file.toString()));
+        Arrays.stream(more).map(Path::toString).forEach(args::add);
+        new Main().run(args.toArray(new String[0]), messages);
         return Arrays.asList(messages.getMessages(atLeast, true));
     }
 
@@ -122,6 +124,25 @@ class WeaveTimeErrorsTest {
                 }
                 """);
         assertThat(errors).isEmpty();
+    }
+
+    @Test
+    void cachedOnAKotlinSuspendFunctionIsAWeaveTimeError() throws IOException {
+        // what kotlinc makes of `@Cached suspend fun name(id: Long): String`, with a stand-in for Kotlin's type
+        Path continuation = dir.resolve("Continuation.java");
+        Files.writeString(continuation, "package kotlin.coroutines;\n\npublic interface Continuation<T> {\n}\n");
+        List<String> errors = compile("Suspending", """
+                public class Suspending {
+                    @Cached
+                    public Object name(long id, kotlin.coroutines.Continuation<? super String> continuation) {
+                        return "x";
+                    }
+                }
+                """, IMessage.ERROR, continuation).stream()
+                .filter(m -> m.getKind() == IMessage.ERROR).map(IMessage::getMessage).collect(Collectors.toList());
+        assertThat(errors).singleElement().asString()
+                .contains("Weft: @Cached cannot be used on a Kotlin suspend function")
+                .contains("CompletableFuture");
     }
 
     // ---- annotations that would do nothing (issue 15): reported where woven code calls the method ----------------

@@ -5,6 +5,8 @@ import dev.weft.caching.internal.method.InvalidatingMethod;
 import dev.weft.caching.transaction.internal.TrackedTransaction;
 import dev.weft.caching.transaction.internal.Transactions;
 
+import org.aspectj.lang.annotation.SuppressAjWarnings;
+
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -22,14 +24,18 @@ public aspect InvalidateCacheAspect {
 
     pointcut invalidatingAsync() : execution(@dev.weft.caching.InvalidateCache java.util.concurrent.CompletionStage+ *(..));
 
+    // A class with no @InvalidateCache method leaves these unapplied: nothing for the user's build log to warn about
+    @SuppressAjWarnings("adviceDidNotMatch")
     before() : invalidating() {
         CachedMethods.invalidating(thisJoinPointStaticPart);
     }
 
+    @SuppressAjWarnings("adviceDidNotMatch")
     after() returning : invalidating() && !invalidatingAsync() {
         CachedMethods.invalidating(thisJoinPointStaticPart).invalidate(thisJoinPoint.getThis(), thisJoinPoint.getArgs());
     }
 
+    @SuppressAjWarnings("adviceDidNotMatch")
     Object around() : invalidatingAsync() {
         Object target = thisJoinPoint.getThis();
         Object[] args = thisJoinPoint.getArgs();

@@ -19,6 +19,10 @@ public aspect UsageChecks {
     declare error : execution(@dev.weft.caching.Cached * *(..)) && execution(@dev.weft.caching.InvalidateCache * *(..))
         : "Weft: a method cannot be both @Cached and @InvalidateCache";
 
+    // a type pattern, not a type name: Kotlin need not be on the class path for the check to compile quietly
+    declare error : execution(@dev.weft.caching.Cached * *(.., kotlin.coroutines.*))
+        : "Weft: @Cached cannot be used on a Kotlin suspend function: its key would include the caller's continuation, and a call that suspends would cache the suspension marker. Cache a function that returns a CompletableFuture (scope.future { ... }) and await() it";
+
     declare warning : call(@dev.weft.caching.Cached abstract * *(..))
         : "Weft: @Cached on an interface or abstract method has no effect: Weft caches method bodies, and annotations on an abstract method are not inherited. Put @Cached on the implementing method (or on a method of a class that calls this one, for a Spring Data repository)";
 
