@@ -2,6 +2,7 @@ package dev.weft.caching.transaction.internal;
 
 import dev.weft.caching.backend.CachingBackend;
 import dev.weft.caching.internal.CachingRuntime;
+import dev.weft.caching.internal.method.CachedMethods;
 import dev.weft.caching.transaction.TransactionScope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -169,7 +170,10 @@ public final class TrackedTransaction implements TransactionScope {
             return;
         }
         if (repeatClear) {
-            apply("clear the cache", null, () -> backend.clear());
+            apply("clear the cache", null, () -> {
+                CachedMethods.forgetRemembered();   // as CachingServices.clear() does
+                backend.clear();
+            });
         }
         for (String key : repeatKeys) {
             apply("invalidate", key, () -> backend.invalidate(key));
