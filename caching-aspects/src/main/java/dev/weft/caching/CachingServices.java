@@ -3,10 +3,15 @@ package dev.weft.caching;
 import dev.weft.caching.backend.CachingBackend;
 import dev.weft.caching.internal.CachingRuntime;
 import dev.weft.caching.internal.ValueAdapters;
+import dev.weft.caching.internal.WeavingVerifier;
 import dev.weft.caching.internal.load.Barrier;
 import dev.weft.caching.internal.load.CallStack;
 import dev.weft.caching.internal.load.Interception;
 import dev.weft.caching.internal.method.CachedMethods;
+import dev.weft.caching.transaction.TransactionScope;
+import dev.weft.caching.transaction.TransactionSource;
+import dev.weft.caching.transaction.internal.TrackedTransaction;
+import dev.weft.caching.transaction.internal.Transactions;
 
 import java.util.List;
 import java.util.Objects;
@@ -22,6 +27,9 @@ import java.util.concurrent.Executor;
  * CachingServices.invalidate(() -> productService.getProduct(42));   // removes that entry, runs no body
  * CachingServices.invalidateDependency("product:42");                 // removes every entry depending on it
  * }</pre>
+ *
+ * <p>Invalidations made inside a transaction (Spring's, or one that {@link TransactionScope} tracks) apply at once and
+ * again after its commit; see {@link TransactionScope}.
  *
  * <p>All methods are thread-safe. Configuration methods are meant for start-up: changing a key formatter or the
  * maximum key length while instances exchange invalidations makes their keys disagree.
@@ -132,6 +140,22 @@ public final class CachingServices {
         return CachedMethods.statistics();
     }
 
+    // ---- start-up checks ----------------------------------------------------------------------------------------
+
+    /**
+     * Checks that the {@code @Cached} and {@code @InvalidateCache} annotations of these classes (and of their
+     * superclasses and interfaces) take effect: each annotated method was woven with Weft's aspects (at build time, or
+     * at load time before this call), and no annotation sits on an interface or abstract method whose implementation
+     * lacks it. Call it at start-up with the classes that use Weft: a class compiled by plain javac (an IDE build, a
+     * module without the weaving plugin) otherwise runs uncached without a word. The Spring Boot starter checks every
+     * bean this way.
+     *
+     * @throws CachingConfigurationException naming each class and method concerned, and how to fix the build
+     */
+    public static void verifyWoven(Class<?>... classes) {
+        WeavingVerifier.verify(Objects.requireNonNull(classes, "classes"));
+    }
+
     // ---- imperative invalidation --------------------------------------------------------------------------------
 
     /**
@@ -144,7 +168,11 @@ public final class CachingServices {
      * @throws IllegalArgumentException when the lambda made no cached call, or more than one
      */
     public static void invalidate(CachedCall<?> call) {
-        intercept(Interception.Kind.INVALIDATE, call);
+        String key = intercept(Interception.Kind.INVALIDATE, call).key;
+        TrackedTransaction transaction = Transactions.current();
+        if (transaction != null) {
+            transaction.invalidatedKey(key);
+        }
     }
 
     /**
@@ -155,10 +183,22 @@ public final class CachingServices {
      * @throws IllegalArgumentException when the lambda made no cached call, or more than one
      */
     public static <T> T refresh(CachedCall<T> call) {
-        return intercept(Interception.Kind.REFRESH, call);
+        return intercept(Interception.Kind.REFRESH, call).result;
     }
 
-    private static <T> T intercept(Interception.Kind kind, CachedCall<T> call) {
+    /** What an intercepted lambda returned, and the key of the one cached call it made. */
+    private static final class Intercepted<T> {
+        final T result;
+        final String key;
+
+        Intercepted(T result, String key) {
+            this.result = result;
+            this.key = key;
+        }
+    }
+
+    /** Runs {@code call} with its cached calls intercepted; checks that it made exactly one. */
+    private static <T> Intercepted<T> intercept(Interception.Kind kind, CachedCall<T> call) {
         Objects.requireNonNull(call, "call");
         Interception interception = CallStack.beginInterception(kind);
         T result;
@@ -170,7 +210,7 @@ public final class CachingServices {
             CallStack.pop(interception);
         }
         List<String> keys = interception.intercepted();
-        String what = kind == Interception.Kind.INVALIDATE ? "invalidate" : "refresh";
+        String what = interception.kind() == Interception.Kind.INVALIDATE ? "invalidate" : "refresh";
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("CachingServices." + what + "(...): the lambda called no @Cached method "
                     + "(is the method's class woven with weft-caching-aspects?)");
@@ -180,10 +220,13 @@ public final class CachingServices {
                     + " @Cached methods " + keys + "; it must call exactly one. Evaluate the arguments before the "
                     + "lambda");
         }
-        return result;
+        return new Intercepted<>(result, keys.get(0));
     }
 
-    /** Removes every entry that carries any of these dependency keys, in every instance through an invalidator. */
+    /**
+     * Removes every entry that carries any of these dependency keys, in every instance through an invalidator. Inside
+     * a transaction, again after its commit.
+     */
     public static void invalidateDependency(String... dependencies) {
         CachingBackend backend = CachingRuntime.backend();
         for (String d : dependencies) {
@@ -192,14 +235,38 @@ public final class CachingServices {
                 throw new IllegalArgumentException("a dependency key must not be empty");
             }
         }
+        TrackedTransaction transaction = Transactions.current();
         for (String d : dependencies) {
             backend.invalidateDependency(d);
+            if (transaction != null) {
+                transaction.invalidatedDependency(d);
+            }
         }
     }
 
-    /** Removes every entry, in every instance through an invalidator. */
+    /** Removes every entry, in every instance through an invalidator. Inside a transaction, again after its commit. */
     public static void clear() {
         CachingRuntime.backend().clear();
+        TrackedTransaction transaction = Transactions.current();
+        if (transaction != null) {
+            transaction.cleared();
+        }
+    }
+
+    // ---- transactions -------------------------------------------------------------------------------------------
+
+    /**
+     * Makes Weft follow the transactions of another transaction manager (Spring's are followed without this, when
+     * spring-tx is on the class path); see {@link TransactionSource}. Sources are asked in the order they were added,
+     * after a scope bound to the thread by {@link TransactionScope#begin()} and after Spring.
+     */
+    public static void addTransactionSource(TransactionSource source) {
+        Transactions.addSource(source);
+    }
+
+    /** Stops asking a source added by {@link #addTransactionSource}; returns whether it was registered. */
+    public static boolean removeTransactionSource(TransactionSource source) {
+        return Transactions.removeSource(Objects.requireNonNull(source, "source"));
     }
 
     /**

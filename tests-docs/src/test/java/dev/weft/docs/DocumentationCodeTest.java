@@ -66,6 +66,25 @@ class DocumentationCodeTest {
                         "tests-new-user/src/it/first-cached-method/pom.xml")));
     }
 
+    @TestFactory
+    Stream<DynamicTest> theJavacThenAjcRecipeOfGettingStartedIsTheLombokProjects() throws IOException {
+        String guide = Files.readString(ROOT.resolve("docs/getting-started.md"));
+        String fixturePath = "tests-new-user/src/it/lombok-javac-then-ajc/pom.xml";
+        List<String> fixture = normalizeXml(Files.readString(ROOT.resolve(fixturePath)));
+        Matcher m = XML_BLOCK.matcher(guide);
+        String recipe = null;
+        while (m.find()) {
+            if (m.group(1).contains("<weaveDirectories>")) {
+                recipe = m.group(1);
+            }
+        }
+        assertThat(recipe).as("the javac-then-ajc block in getting-started.md").isNotNull();
+        List<String> lines = normalizeXml(recipe);
+        return Stream.of(DynamicTest.dynamicTest("docs/getting-started.md, javac-then-ajc block",
+                () -> assertSubsequence("docs/getting-started.md, javac-then-ajc block", lines, fixture,
+                        fixturePath)));
+    }
+
     private static List<Path> documents() throws IOException {
         List<Path> docs = new ArrayList<>();
         docs.add(ROOT.resolve("README.md"));

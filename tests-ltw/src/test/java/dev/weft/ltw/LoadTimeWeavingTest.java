@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 /**
  * This module is compiled by plain javac; its classes are woven as they load, by {@code -javaagent:aspectjweaver.jar}
@@ -67,5 +68,12 @@ class LoadTimeWeavingTest {
         catalog.rename(1, "new");
         assertThat(catalog.product(1)).isEqualTo("new 1");
         assertThat(catalog.calls.get()).isEqualTo(2);
+    }
+
+    @Test
+    void classesWovenAtLoadTimePassTheStartUpCheck() {
+        // the weaver marks what it weaves at load time too, so verifyWoven does not mistake these javac-compiled
+        // classes for unwoven ones
+        assertThatCode(() -> CachingServices.verifyWoven(Catalog.class)).doesNotThrowAnyException();
     }
 }

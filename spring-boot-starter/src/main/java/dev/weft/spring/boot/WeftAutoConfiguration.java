@@ -6,7 +6,9 @@ import dev.weft.caching.memory.MemoryCachingBackend;
 import dev.weft.spring.boot.internal.CachingSwitchedOff;
 import dev.weft.spring.boot.internal.DefaultBackendInstallation;
 import dev.weft.spring.boot.internal.PropertyCheck;
+import dev.weft.spring.boot.internal.WovenBeansCheck;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -21,6 +23,9 @@ import org.springframework.context.annotation.Import;
  * {@code weft.invalidator.type} names, made {@code CachingServices}' default backend at start-up and closed at
  * shutdown; the profiles of {@code weft.profiles.*}. With {@code weft.enabled=false}, caching is off and nothing is
  * created. Weft's aspects stay compile-time woven: nothing here creates a proxy.
+ *
+ * <p>At start-up, {@code weft.weaving-check} checks that the {@code @Cached} and {@code @InvalidateCache} annotations of
+ * every bean take effect (see {@link WeavingCheck}).
  *
  * <p>Beans an application may define instead: a {@link MemoryCachingBackend}; a Lettuce {@code RedisClient} (used, not
  * closed); a {@code TokenCredential} for Azure; {@link RedisInvalidatorCustomizer}s and
@@ -55,6 +60,11 @@ public class WeftAutoConfiguration {
             WeftProperties.Memory memory = properties.getMemory();
             PropertyCheck.apply("weft.memory.maximum-size", memory.getMaximumSize(), b::maximumSize);
             return b.recordStatistics(memory.isRecordStatistics()).build();
+        }
+
+        @Bean
+        WovenBeansCheck weftWovenBeansCheck(ConfigurableListableBeanFactory beans, WeftProperties properties) {
+            return new WovenBeansCheck(beans, properties.getWeavingCheck());
         }
 
         @Bean

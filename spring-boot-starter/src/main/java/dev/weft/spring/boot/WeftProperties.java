@@ -22,6 +22,12 @@ public class WeftProperties {
      */
     private boolean enabled = true;
 
+    /**
+     * What happens at start-up when a bean's @Cached or @InvalidateCache annotations would do nothing (its class was
+     * not woven with Weft's aspects, or the annotation is on an interface method): fail, warn or off.
+     */
+    private WeavingCheck weavingCheck = WeavingCheck.FAIL;
+
     private final Memory memory = new Memory();
 
     /** Caching profiles by name, registered with CachingServices.setProfile at start-up. */
@@ -41,6 +47,14 @@ public class WeftProperties {
 
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
+    }
+
+    public WeavingCheck getWeavingCheck() {
+        return weavingCheck;
+    }
+
+    public void setWeavingCheck(WeavingCheck weavingCheck) {
+        this.weavingCheck = weavingCheck;
     }
 
     public Memory getMemory() {

@@ -3,15 +3,12 @@ package dev.weft.spring.boot;
 import com.azure.core.credential.TokenCredential;
 import dev.weft.caching.CachingServices;
 import dev.weft.caching.invalidation.CacheInvalidator;
-import dev.weft.spring.boot.actuate.WeftHealthIndicator;
 import dev.weft.testing.servicebus.FakeServiceBusHttpClient;
 import dev.weft.testing.servicebus.RecordedRequest;
 import dev.weft.testing.servicebus.ServiceBusTestEndpoint;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.Status;
 
 import javax.net.ssl.SSLContext;
 import java.time.Duration;
@@ -58,9 +55,9 @@ class AzureAutoConfigurationTest {
                     assertThat(CachingServices.getDefaultBackend()).isSameAs(invalidator);
                     assertThat(invalidator.awaitConnected(TIMEOUT)).isTrue();
                     assertThat(endpoint.receiverLinkCount(topic, "web-1")).isEqualTo(1);
-                    Health health = context.getBean(WeftHealthIndicator.class).health(true);
-                    assertThat(health.getStatus()).isEqualTo(Status.UP);
-                    assertThat(health.getDetails()).containsEntry("topic", topic)
+                    BootLine.HealthView health = BootLine.weftHealth(context);
+                    assertThat(health.status()).isEqualTo("UP");
+                    assertThat(health.details()).containsEntry("topic", topic)
                             .containsEntry("subscription", "web-1");
                 });
         assertThat(endpoint.model().subscription(topic, "web-1")).as("a pre-provisioned one stays").isPresent();

@@ -1,9 +1,8 @@
 package dev.weft.spring.boot;
 
 import org.junit.jupiter.api.Test;
+import dev.weft.spring.boot.it.Json;
 import org.springframework.beans.BeanUtils;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.beans.PropertyDescriptor;
 import java.io.IOException;
@@ -31,10 +30,10 @@ class DocumentedPropertiesTest {
     void theDocumentationListsEveryPropertyOfTheMetadataWithItsDefault() throws IOException {
         Map<String, String> documented = documented();
         Map<String, String> metadata = new TreeMap<>();
-        for (JsonNode p : metadata().path("properties")) {
+        for (Json p : metadata().path("properties")) {
             String name = p.path("name").asString();
             if (name.startsWith("weft.") && !name.equals("weft.profiles")) {
-                metadata.put(name, format(p.get("defaultValue")));
+                metadata.put(name, format(p.path("defaultValue")));
             }
         }
         Map<String, String> documentedPlain = new TreeMap<>(documented);
@@ -65,16 +64,16 @@ class DocumentedPropertiesTest {
         return rows;
     }
 
-    private static JsonNode metadata() throws IOException {
+    private static Json metadata() throws IOException {
         try (InputStream in = DocumentedPropertiesTest.class.getResourceAsStream(
                 "/META-INF/spring-configuration-metadata.json")) {
             assertThat(in).as("the configuration processor's metadata").isNotNull();
-            return JsonMapper.builder().build().readTree(in);
+            return Json.parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
         }
     }
 
     /** As the tables show a default: none is a dash, anything else is code. */
-    private static String format(JsonNode value) {
-        return value == null || value.isNull() ? "—" : "`" + value.asString() + "`";
+    private static String format(Json value) {
+        return value.asString().isEmpty() ? "—" : "`" + value.asString() + "`";
     }
 }

@@ -4,7 +4,6 @@ import dev.weft.caching.CachingServices;
 import dev.weft.caching.invalidation.CacheInvalidator;
 import dev.weft.caching.invalidation.InvalidatorStatus;
 import dev.weft.spring.boot.actuate.WeftEndpoint;
-import dev.weft.spring.boot.actuate.WeftHealthIndicator;
 import dev.weft.testing.redis.RedisClusterProcess;
 import dev.weft.testing.redis.RedisServerProcess;
 import io.lettuce.core.RedisClient;
@@ -14,8 +13,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -50,9 +47,9 @@ class RedisAutoConfigurationTest {
                     assertThat(invalidator.awaitConnected(Duration.ofSeconds(10))).isTrue();
                     assertThat(invalidator.status().details()).containsEntry("channel", "shop:weft")
                             .containsEntry("clientOwnedByWeft", "true");
-                    Health health = context.getBean(WeftHealthIndicator.class).health(true);
-                    assertThat(health.getStatus()).isEqualTo(Status.UP);
-                    assertThat(health.getDetails()).containsEntry("transport", "redis")
+                    BootLine.HealthView health = BootLine.weftHealth(context);
+                    assertThat(health.status()).isEqualTo("UP");
+                    assertThat(health.details()).containsEntry("transport", "redis")
                             .containsEntry("channel", "shop:weft").containsKeys("messagesSent",
                                     "messagesReceived", "gapsDetected", "subscriptions");
                     assertThat(context.getBean(WeftEndpoint.class).weft().invalidator().state())
@@ -165,9 +162,9 @@ class RedisAutoConfigurationTest {
                         "weft.redis.require-connection-at-start=false", "weft.redis.while-disconnected=bypass-cache")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
-                    Health health = context.getBean(WeftHealthIndicator.class).health(true);
-                    assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-                    assertThat(health.getDetails()).containsKey("reason").containsEntry("bypassingCache", true);
+                    BootLine.HealthView health = BootLine.weftHealth(context);
+                    assertThat(health.status()).isEqualTo("DOWN");
+                    assertThat(health.details()).containsKey("reason").containsEntry("bypassingCache", true);
                 });
     }
 

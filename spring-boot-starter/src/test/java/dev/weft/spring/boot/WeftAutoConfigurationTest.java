@@ -7,12 +7,9 @@ import dev.weft.caching.invalidation.CacheInvalidator;
 import dev.weft.caching.memory.MemoryCachingBackend;
 import dev.weft.caching.micrometer.WeftMetrics;
 import dev.weft.spring.boot.actuate.WeftEndpoint;
-import dev.weft.spring.boot.actuate.WeftHealthIndicator;
 import dev.weft.spring.boot.internal.CachingSwitchedOff;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -77,7 +74,7 @@ class WeftAutoConfigurationTest {
     void weftEnabledFalseTurnsCachingOffAndCreatesNoBackend() {
         runner().withPropertyValues("weft.enabled=false", "weft.invalidator.type=redis").run(context -> {
             assertThat(context).hasNotFailed().hasSingleBean(CachingSwitchedOff.class)
-                    .doesNotHaveBean(MemoryCachingBackend.class).doesNotHaveBean(WeftHealthIndicator.class);
+                    .doesNotHaveBean(MemoryCachingBackend.class).doesNotHaveBean("weftHealthIndicator");
             assertThat(CachingServices.isEnabled()).isFalse();
         });
         assertThat(CachingServices.isEnabled()).as("on again once the context closed").isTrue();
@@ -94,9 +91,9 @@ class WeftAutoConfigurationTest {
     @Test
     void healthIsUpWithoutInvalidator() {
         runner().run(context -> {
-            Health health = context.getBean(WeftHealthIndicator.class).health(true);
-            assertThat(health.getStatus()).isEqualTo(Status.UP);
-            assertThat(health.getDetails()).containsEntry("transport", "none");
+            BootLine.HealthView health = BootLine.weftHealth(context);
+            assertThat(health.status()).isEqualTo("UP");
+            assertThat(health.details()).containsEntry("transport", "none");
         });
     }
 

@@ -1,7 +1,6 @@
 package dev.weft.spring.boot;
 
 import dev.weft.spring.boot.actuate.WeftEndpointAutoConfiguration;
-import dev.weft.spring.boot.actuate.WeftHealthAutoConfiguration;
 import dev.weft.spring.boot.actuate.WeftMetricsAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -23,7 +22,7 @@ final class WeftContextRunner {
 
     static ApplicationContextRunner runner() {
         return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(WeftAutoConfiguration.class,
-                WeftHealthAutoConfiguration.class, WeftEndpointAutoConfiguration.class,
+                BootLine.healthAutoConfiguration(), WeftEndpointAutoConfiguration.class,
                 WeftMetricsAutoConfiguration.class));
     }
 

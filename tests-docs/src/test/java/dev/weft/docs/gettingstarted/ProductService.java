@@ -32,4 +32,16 @@ public class ProductService {
                 .slidingExpiration(Duration.ofMinutes(2))
                 .build());
     }
+
+    static void checkWeaving() {
+        CachingServices.verifyWoven(ProductService.class, PriceService.class);
+    }
+
+    /** A second service, for the weaving check. */
+    static class PriceService {
+        @Cached
+        long price(String sku) {
+            return sku.length();
+        }
+    }
 }

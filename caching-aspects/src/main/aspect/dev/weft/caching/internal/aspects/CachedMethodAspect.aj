@@ -4,6 +4,7 @@ import dev.weft.caching.backend.ItemKey;
 import dev.weft.caching.internal.method.CachedMethod;
 import dev.weft.caching.internal.method.CachedMethods;
 import dev.weft.caching.internal.method.Load;
+import org.aspectj.lang.annotation.SuppressAjWarnings;
 
 /**
  * Routes the execution of every {@code @Cached} method through its {@link CachedMethod}.
@@ -14,7 +15,8 @@ import dev.weft.caching.internal.method.Load;
  * backend lookup, with no argument array, no reflection and no {@code JoinPoint} object. Methods with more parameters take the generic
  * advice, which reads {@code thisJoinPoint}. The argument array passed to {@code load} exists only on a miss.
  *
- * <p>ajc inlines these bodies into each woven class (around-advice inlining): keep them small.
+ * <p>ajc inlines these bodies into each woven class (around-advice inlining): keep them small. A woven class uses one
+ * or two of the eleven advices, so "advice did not match" warnings would fill every user's build log: suppressed.
  */
 public aspect CachedMethodAspect {
 
@@ -27,6 +29,7 @@ public aspect CachedMethodAspect {
     pointcut instanceCachedExecution() : cachedExecution() && execution(!static * *(..));
 
     /** Static methods with 0 parameters. */
+    @SuppressAjWarnings("adviceDidNotMatch")
     Object around() : staticCachedExecution() && args() {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(null);
@@ -48,6 +51,7 @@ public aspect CachedMethodAspect {
     }
 
     /** Static methods with 1 parameter. */
+    @SuppressAjWarnings("adviceDidNotMatch")
     Object around(Object a0) : staticCachedExecution() && args(a0) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(null, a0);
@@ -69,6 +73,7 @@ public aspect CachedMethodAspect {
     }
 
     /** Static methods with 2 parameters. */
+    @SuppressAjWarnings("adviceDidNotMatch")
     Object around(Object a0, Object a1) : staticCachedExecution() && args(a0, a1) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(null, a0, a1);
@@ -90,6 +95,7 @@ public aspect CachedMethodAspect {
     }
 
     /** Static methods with 3 parameters. */
+    @SuppressAjWarnings("adviceDidNotMatch")
     Object around(Object a0, Object a1, Object a2) : staticCachedExecution() && args(a0, a1, a2) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(null, a0, a1, a2);
@@ -111,6 +117,7 @@ public aspect CachedMethodAspect {
     }
 
     /** Static methods with 4 parameters. */
+    @SuppressAjWarnings("adviceDidNotMatch")
     Object around(Object a0, Object a1, Object a2, Object a3) : staticCachedExecution() && args(a0, a1, a2, a3) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(null, a0, a1, a2, a3);
@@ -132,6 +139,7 @@ public aspect CachedMethodAspect {
     }
 
     /** Instance methods with 0 parameters. */
+    @SuppressAjWarnings("adviceDidNotMatch")
     Object around(Object target) : instanceCachedExecution() && this(target) && args() {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(target);
@@ -153,6 +161,7 @@ public aspect CachedMethodAspect {
     }
 
     /** Instance methods with 1 parameter. */
+    @SuppressAjWarnings("adviceDidNotMatch")
     Object around(Object target, Object a0) : instanceCachedExecution() && this(target) && args(a0) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(target, a0);
@@ -174,6 +183,7 @@ public aspect CachedMethodAspect {
     }
 
     /** Instance methods with 2 parameters. */
+    @SuppressAjWarnings("adviceDidNotMatch")
     Object around(Object target, Object a0, Object a1) : instanceCachedExecution() && this(target) && args(a0, a1) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(target, a0, a1);
@@ -195,6 +205,7 @@ public aspect CachedMethodAspect {
     }
 
     /** Instance methods with 3 parameters. */
+    @SuppressAjWarnings("adviceDidNotMatch")
     Object around(Object target, Object a0, Object a1, Object a2) : instanceCachedExecution() && this(target) && args(a0, a1, a2) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(target, a0, a1, a2);
@@ -216,6 +227,7 @@ public aspect CachedMethodAspect {
     }
 
     /** Instance methods with 4 parameters. */
+    @SuppressAjWarnings("adviceDidNotMatch")
     Object around(Object target, Object a0, Object a1, Object a2, Object a3) : instanceCachedExecution() && this(target) && args(a0, a1, a2, a3) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(target, a0, a1, a2, a3);
@@ -237,6 +249,7 @@ public aspect CachedMethodAspect {
     }
 
     /** Methods with five or more parameters. */
+    @SuppressAjWarnings("adviceDidNotMatch")
     Object around() : cachedExecution() && args(*, *, *, *, *, ..) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         Object target = thisJoinPoint.getThis();

@@ -15,6 +15,8 @@ import dev.weft.caching.internal.load.CallStack;
 import dev.weft.caching.internal.load.Frame;
 import dev.weft.caching.internal.load.Interception;
 import dev.weft.caching.internal.load.LoadContext;
+import dev.weft.caching.transaction.internal.TrackedTransaction;
+import dev.weft.caching.transaction.internal.Transactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -339,17 +341,18 @@ public final class CachedMethod {
     /** Makes the caller the owner of {@code flight} ({@code null} for a refresh): it will run the body. */
     private Load own(Flight flight, ItemKey key, Object[] args, CachingBackend backend, MethodSettings s,
                      CacheItem fallback, boolean background) {
+        // Transactions (DESIGN section 12): after its own write, a transaction's thread may read uncommitted rows:
+        // its load stores nothing, and leaves no flight another thread could join.
+        TrackedTransaction transaction = Transactions.current();
+        if (transaction != null && !transaction.mayStore()) {
+            return withoutLoad(flight, key, args);
+        }
         LoadToken token;
         try {
             token = backend.beginLoad(key);
         } catch (RuntimeException e) {
-            if (flight != null) {
-                flights.close(flight);
-                flight.finish(Outcome.ABANDONED);
-            }
             LOG.warn("{}: the caching backend failed to begin a load; running the method uncached", display, e);
-            statistics.uncached.increment();
-            return Load.Uncached.of(this, key, args, CallStack.enclosing(CallStack.top()));
+            return withoutLoad(flight, key, args);
         }
         if (flight != null) {
             flight.backend = backend;
@@ -359,7 +362,18 @@ public final class CachedMethod {
                 backend.abandon(token);
             }
         }
-        return new Owner(this, key, args, backend, token, flight, s, fallback, background);
+        return new Owner(this, key, args, backend, token, flight, s, fallback, background, transaction);
+    }
+
+    /** Runs the body uncached instead of owning a load; callers that joined {@code flight} look again. */
+    private Load withoutLoad(Flight flight, ItemKey key, Object[] args) {
+        if (flight != null) {
+            flights.close(flight);
+            // nobody shares it yet (a caller shares an asynchronous load only once it has a token): waiters retry
+            flight.finish(Outcome.ABANDONED);
+        }
+        statistics.uncached.increment();
+        return Load.Uncached.of(this, key, args, CallStack.enclosing(CallStack.top()));
     }
 
     /** Starts one background reload of a fresh item past its eager-refresh point, unless a load is in progress. */

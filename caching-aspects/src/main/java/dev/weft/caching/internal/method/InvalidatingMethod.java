@@ -8,6 +8,8 @@ import dev.weft.caching.backend.CachingBackend;
 import dev.weft.caching.internal.CachingRuntime;
 import dev.weft.caching.internal.key.DependencyTemplate;
 import dev.weft.caching.backend.ItemKey;
+import dev.weft.caching.transaction.internal.TrackedTransaction;
+import dev.weft.caching.transaction.internal.Transactions;
 import org.aspectj.lang.JoinPoint;
 
 import java.lang.reflect.Method;
@@ -176,8 +178,16 @@ public final class InvalidatingMethod {
         return Byte.class;
     }
 
-    /** Removes the entries and dependencies this method's call names. */
+    /** Removes the entries and dependencies this method's call names, inside the current thread's transaction. */
     public void invalidate(Object target, Object[] args) {
+        invalidate(target, args, Transactions.current());
+    }
+
+    /**
+     * Removes the entries and dependencies this method's call names, now; inside a transaction
+     * ({@code transaction} not {@code null}), records them so that they are removed again after its commit.
+     */
+    public void invalidate(Object target, Object[] args, TrackedTransaction transaction) {
         CachingBackend backend = CachingRuntime.backend();
         for (Target t : targets) {
             Object[] cachedArgs = new Object[t.sourceOfParameter.length];
@@ -187,10 +197,18 @@ public final class InvalidatingMethod {
             }
             ItemKey key = t.method.keys().keyOf(t.sameInstance ? target : null, cachedArgs);
             t.method.statistics().invalidated();
-            backend.invalidate(key.canonical());
+            String canonical = key.canonical();
+            backend.invalidate(canonical);
+            if (transaction != null) {
+                transaction.invalidatedKey(canonical);
+            }
         }
         for (DependencyTemplate d : dependencies) {
-            backend.invalidateDependency(d.render(i -> args[i], CachingRuntime.FORMATTING));
+            String dependency = d.render(i -> args[i], CachingRuntime.FORMATTING);
+            backend.invalidateDependency(dependency);
+            if (transaction != null) {
+                transaction.invalidatedDependency(dependency);
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import dev.weft.caching.backend.ItemKey;
 import dev.weft.caching.backend.LoadToken;
 import dev.weft.caching.internal.load.CallStack;
 import dev.weft.caching.internal.load.LoadContext;
+import dev.weft.caching.transaction.internal.TrackedTransaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,10 +40,12 @@ final class Owner extends Load {
     private final CacheItem fallback;
     /** A background load: no caller will subscribe to a lazy result, so it starts at once. */
     private final boolean background;
+    /** The transaction the owner's thread ran in when the load began, or {@code null}. */
+    private final TrackedTransaction transaction;
     private final long startNanos = System.nanoTime();
 
     Owner(CachedMethod method, ItemKey key, Object[] args, CachingBackend backend, LoadToken token, Flight flight,
-          MethodSettings settings, CacheItem fallback, boolean background) {
+          MethodSettings settings, CacheItem fallback, boolean background, TrackedTransaction transaction) {
         this.method = method;
         this.key = key;
         this.args = args;
@@ -52,6 +55,7 @@ final class Owner extends Load {
         this.settings = settings;
         this.fallback = fallback;
         this.background = background;
+        this.transaction = transaction;
         this.context = new LoadContext(CallStack.top(), key);
         CallStack.push(context);
         if (flight != null) {
@@ -203,6 +207,12 @@ final class Owner extends Load {
                 abandon();
                 return false;
             }
+            if (transaction != null && !transaction.mayStore()) {
+                // the body itself wrote inside the transaction: its result may show uncommitted rows
+                abandon();
+                LOG.debug("{}: not storing a result loaded inside a transaction that wrote", method.display());
+                return false;
+            }
             CacheItem item;
             try {
                 item = CacheItem.of(stored, settings.expiration, dependencies);
@@ -212,6 +222,10 @@ final class Owner extends Load {
                 return false;
             }
             ok = backend.set(token, item);
+            if (ok && transaction != null) {
+                // a rollback removes what the transaction stored: it may have read rows it wrote without Weft knowing
+                transaction.stored(key.canonical());
+            }
             if (!ok) {
                 method.statistics.staleWriteBacksPrevented.increment();
                 if (LOG.isDebugEnabled()) {

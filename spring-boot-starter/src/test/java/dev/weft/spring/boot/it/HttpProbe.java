@@ -1,8 +1,5 @@
 package dev.weft.spring.boot.it;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -15,7 +12,6 @@ import java.time.Duration;
 public final class HttpProbe {
 
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final int port;
 
@@ -35,8 +31,8 @@ public final class HttpProbe {
     }
 
     /** The JSON answer, whatever the status (the health endpoint answers 503 when DOWN). */
-    public JsonNode json(String path) {
-        return JSON.readTree(get(path));
+    public Json json(String path) {
+        return Json.parse(get(path));
     }
 
     private URI uri(String path) {

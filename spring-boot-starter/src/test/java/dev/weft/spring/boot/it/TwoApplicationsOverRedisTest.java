@@ -9,7 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.JsonNode;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,14 +83,14 @@ class TwoApplicationsOverRedisTest {
     void cacheGetsShowsHitsAndMissesTaggedWithTheMethodAndProfile() {
         app1.get("/products/7");
         app1.get("/products/7");
-        JsonNode hits = app1.json("/actuator/metrics/cache.gets?tag=result:hit&tag=cache:" + CACHE);
-        JsonNode misses = app1.json("/actuator/metrics/cache.gets?tag=result:miss&tag=cache:" + CACHE);
+        Json hits = app1.json("/actuator/metrics/cache.gets?tag=result:hit&tag=cache:" + CACHE);
+        Json misses = app1.json("/actuator/metrics/cache.gets?tag=result:miss&tag=cache:" + CACHE);
         assertThat(count(hits)).isGreaterThanOrEqualTo(1);
         assertThat(count(misses)).isGreaterThanOrEqualTo(1);
         assertThat(tagValues(app1.json("/actuator/metrics/cache.gets"), "profile")).contains("products");
         assertThat(tagValues(app1.json("/actuator/metrics/cache.gets"), "result")).contains("hit", "miss");
 
-        JsonNode methods = app1.json("/actuator/weft").path("methods");
+        Json methods = app1.json("/actuator/weft").path("methods");
         String method = methods.propertyNames().stream().filter(m -> m.contains("getProduct")).findFirst()
                 .orElseThrow(() -> new AssertionError("getProduct not listed in " + methods));
         assertThat(methods.path(method).path("profile").asString()).isEqualTo("products");
@@ -117,8 +116,8 @@ class TwoApplicationsOverRedisTest {
         return app.json("/actuator/health").path("status").asString();
     }
 
-    private static double count(JsonNode metric) {
-        for (JsonNode m : metric.path("measurements")) {
+    private static double count(Json metric) {
+        for (Json m : metric.path("measurements")) {
             if (m.path("statistic").asString().equals("COUNT")) {
                 return m.path("value").asDouble();
             }
@@ -126,9 +125,9 @@ class TwoApplicationsOverRedisTest {
         throw new AssertionError("no COUNT in " + metric);
     }
 
-    private static List<String> tagValues(JsonNode metric, String tag) {
+    private static List<String> tagValues(Json metric, String tag) {
         List<String> values = new ArrayList<>();
-        for (JsonNode t : metric.path("availableTags")) {
+        for (Json t : metric.path("availableTags")) {
             if (t.path("tag").asString().equals(tag)) {
                 t.path("values").forEach(v -> values.add(v.asString()));
             }

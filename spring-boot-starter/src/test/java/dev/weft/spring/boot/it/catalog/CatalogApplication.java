@@ -3,7 +3,6 @@ package dev.weft.spring.boot.it.catalog;
 import dev.weft.testing.jvm.ChildChannel;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -20,7 +19,8 @@ public class CatalogApplication {
         channel.ready();
         channel.serve(command -> {
             if (command.equals("PORT")) {
-                return String.valueOf(((WebServerApplicationContext) context).getWebServer().getPort());
+                // Spring Boot publishes the port the web server bound (the same property on Boot 3 and 4)
+                return context.getEnvironment().getProperty("local.server.port");
             }
             throw new IllegalArgumentException("unknown command " + command);
         });
