@@ -60,6 +60,11 @@ public final class MethodSettings {
         return autoReload;
     }
 
+    /** How long a caller waits for another caller's load of the same key, in nanoseconds (saturated). */
+    public long loadWaitTimeoutNanos() {
+        return loadWaitTimeoutNanos;
+    }
+
     @Override
     public String toString() {
         return "MethodSettings{profile=" + profile + ", enabled=" + enabled + ", absoluteExpiration="
