@@ -55,8 +55,31 @@ public @interface Cached {
     String[] dependsOn() default {};
 
     /**
-     * When true, an entry that expires or is invalidated is reloaded in the background while callers keep getting
-     * the previous value until the new one is ready. False means inherited from the class or profile.
+     * How long past its expiration an entry may still be returned when its reload throws, or is slower than
+     * {@link #softTimeout()}: {@code "1h"}, in the format of {@link #absoluteExpiration()}. Never after an
+     * invalidation: an invalidated entry is gone. Empty means inherited; {@code "0"} or {@code "none"} means off.
+     */
+    String failSafe() default "";
+
+    /**
+     * How long a caller waits for a reload when a fail-safe value exists ({@code "200ms"}); then it gets that value
+     * and the reload finishes in the background. Needs {@link #failSafe()} (or {@link #autoReload()}). Empty means
+     * inherited; {@code "0"} or {@code "none"} means off (the caller waits for the reload).
+     */
+    String softTimeout() default "";
+
+    /**
+     * After this fraction of {@link #absoluteExpiration()} ({@code "80%"} or {@code "0.8"}), the next hit starts one
+     * background reload while callers keep the current, unexpired value. Empty means inherited; {@code "0"} or
+     * {@code "none"} means off.
+     */
+    String eagerRefresh() default "";
+
+    /**
+     * When true, an entry that expires keeps being returned while one background reload runs, for at most its
+     * {@link #failSafe()} period past its expiration (one expiration period when no fail-safe is set). After an
+     * invalidation, callers wait for the new value. Auto-reload is on when this, the class or the profile turns it on:
+     * a method cannot turn off what its class or profile turned on.
      */
     boolean autoReload() default false;
 }

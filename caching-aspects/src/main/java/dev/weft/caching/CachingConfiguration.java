@@ -26,6 +26,15 @@ public @interface CachingConfiguration {
     /** Sliding expiration, in the format of {@link Cached#slidingExpiration()}; empty means inherited. */
     String slidingExpiration() default "";
 
+    /** Fail-safe period, in the format of {@link Cached#failSafe()}; empty means inherited. */
+    String failSafe() default "";
+
+    /** Soft timeout, in the format of {@link Cached#softTimeout()}; empty means inherited. */
+    String softTimeout() default "";
+
+    /** Eager refresh fraction, in the format of {@link Cached#eagerRefresh()}; empty means inherited. */
+    String eagerRefresh() default "";
+
     /** Turns auto-reload on for the methods of this class; false means inherited. */
     boolean autoReload() default false;
 }

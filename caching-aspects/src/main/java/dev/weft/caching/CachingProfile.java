@@ -27,6 +27,9 @@ public final class CachingProfile {
     private final boolean enabled;
     private final boolean autoReload;
     private final Duration loadWaitTimeout;
+    private final Duration failSafe;
+    private final Duration softTimeout;
+    private final double eagerRefresh;
 
     private CachingProfile(Builder b) {
         this.name = b.name;
@@ -35,6 +38,9 @@ public final class CachingProfile {
         this.enabled = b.enabled;
         this.autoReload = b.autoReload;
         this.loadWaitTimeout = b.loadWaitTimeout;
+        this.failSafe = b.failSafe;
+        this.softTimeout = b.softTimeout;
+        this.eagerRefresh = b.eagerRefresh;
     }
 
     /** Starts a profile with the given name and default settings (no expiration, enabled, no auto-reload). */
@@ -50,6 +56,9 @@ public final class CachingProfile {
         b.enabled = enabled;
         b.autoReload = autoReload;
         b.loadWaitTimeout = loadWaitTimeout;
+        b.failSafe = failSafe;
+        b.softTimeout = softTimeout;
+        b.eagerRefresh = eagerRefresh;
         return b;
     }
 
@@ -73,9 +82,24 @@ public final class CachingProfile {
         return enabled;
     }
 
-    /** Whether expired or invalidated items are reloaded in the background. */
+    /** Whether expired items are reloaded in the background while the expired value is still returned. */
     public boolean autoReload() {
         return autoReload;
+    }
+
+    /** How long past its expiration an item may still be returned when its reload fails or is slow; zero: off. */
+    public Duration failSafe() {
+        return failSafe;
+    }
+
+    /** How long a caller waits for a reload when a fail-safe value exists; zero: as long as the reload takes. */
+    public Duration softTimeout() {
+        return softTimeout;
+    }
+
+    /** The fraction of the absolute expiration after which a hit starts a background reload; zero: off. */
+    public double eagerRefresh() {
+        return eagerRefresh;
     }
 
     /** How long a caller waits for another thread's load of the same key before running the method uncached. */
@@ -87,7 +111,8 @@ public final class CachingProfile {
     public String toString() {
         return "CachingProfile{name=" + name + ", absoluteExpiration=" + absoluteExpiration + ", slidingExpiration="
                 + slidingExpiration + ", enabled=" + enabled + ", autoReload=" + autoReload + ", loadWaitTimeout="
-                + loadWaitTimeout + '}';
+                + loadWaitTimeout + ", failSafe=" + failSafe + ", softTimeout=" + softTimeout + ", eagerRefresh="
+                + eagerRefresh + '}';
     }
 
     /** Builds a {@link CachingProfile}; each setter validates its argument at once. Not thread-safe. */
@@ -98,6 +123,9 @@ public final class CachingProfile {
         private boolean enabled = true;
         private boolean autoReload;
         private Duration loadWaitTimeout = DEFAULT_LOAD_WAIT_TIMEOUT;
+        private Duration failSafe = Duration.ZERO;
+        private Duration softTimeout = Duration.ZERO;
+        private double eagerRefresh;
 
         private Builder(String name) {
             Objects.requireNonNull(name, "profile name");
@@ -125,7 +153,11 @@ public final class CachingProfile {
             return this;
         }
 
-        /** Whether items are reloaded in the background when they expire or are invalidated (default false). */
+        /**
+         * Whether expired items keep being returned while one background reload runs (default false), for at most the
+         * fail-safe period past their expiration, or one expiration period when no fail-safe is set. After an
+         * invalidation callers wait for the new value.
+         */
         public Builder autoReload(boolean autoReload) {
             this.autoReload = autoReload;
             return this;
@@ -141,6 +173,39 @@ public final class CachingProfile {
                 throw new IllegalArgumentException("profile '" + name + "': loadWaitTimeout must be positive, got " + d);
             }
             this.loadWaitTimeout = d;
+            return this;
+        }
+
+        /**
+         * How long past its expiration an item may still be returned when its reload throws or is slower than the
+         * soft timeout; never after an invalidation. {@link Duration#ZERO} (the default) turns it off.
+         */
+        public Builder failSafe(Duration d) {
+            this.failSafe = nonNegative(d, "failSafe");
+            return this;
+        }
+
+        /**
+         * How long a caller waits for a reload when a fail-safe value exists; then it gets that value and the reload
+         * finishes in the background. {@link Duration#ZERO} (the default) turns it off.
+         */
+        public Builder softTimeout(Duration d) {
+            this.softTimeout = nonNegative(d, "softTimeout");
+            return this;
+        }
+
+        /**
+         * After this fraction of the absolute expiration, the next hit starts one background reload while callers
+         * keep the current value; 0 (the default) turns it off.
+         *
+         * @throws IllegalArgumentException unless {@code 0 <= fraction < 1}
+         */
+        public Builder eagerRefresh(double fraction) {
+            if (!(fraction >= 0 && fraction < 1)) {
+                throw new IllegalArgumentException("profile '" + name + "': eagerRefresh must be a fraction of the "
+                        + "absolute expiration, at least 0 and below 1, got " + fraction);
+            }
+            this.eagerRefresh = fraction;
             return this;
         }
 

@@ -4,10 +4,10 @@ import dev.weft.caching.backend.CachingBackend;
 import dev.weft.caching.internal.CachedMethodViews;
 import dev.weft.caching.internal.CachingRuntime;
 import dev.weft.caching.internal.ValueAdapters;
-import dev.weft.caching.internal.method.CachedMethods;
+import dev.weft.caching.internal.load.Barrier;
+import dev.weft.caching.internal.load.CallStack;
 import dev.weft.caching.internal.load.Interception;
-import dev.weft.caching.internal.load.LoadContext;
-import dev.weft.caching.internal.load.ThreadState;
+import dev.weft.caching.internal.method.CachedMethods;
 
 import java.util.List;
 import java.util.Objects;
@@ -122,8 +122,8 @@ public final class CachingServices {
     }
 
     /**
-     * Sets where auto-reload runs its background reloads (by default four daemon threads named
-     * {@code weft-reload-N}).
+     * Sets where background reloads run: auto-reload, eager refresh, and reloads that outlive a soft timeout (by
+     * default four daemon threads named {@code weft-reload-N}).
      */
     public static void setReloadExecutor(Executor executor) {
         CachingRuntime.setReloadExecutor(executor);
@@ -190,16 +190,14 @@ public final class CachingServices {
 
     private static <T> T intercept(Interception.Kind kind, CachedCall<T> call) {
         Objects.requireNonNull(call, "call");
-        ThreadState thread = ThreadState.get();
-        Interception interception = new Interception(kind);
-        thread.beginInterception(interception);
+        Interception interception = CallStack.beginInterception(kind);
         T result;
         try {
             result = call.call();
         } catch (Exception e) {
             throw CachingServices.<RuntimeException>sneakyThrow(e);
         } finally {
-            thread.endInterception();
+            CallStack.pop(interception);
         }
         List<String> keys = interception.intercepted();
         String what = kind == Interception.Kind.INVALIDATE ? "invalidate" : "refresh";
@@ -231,7 +229,6 @@ public final class CachingServices {
 
     /** Removes every entry, in every instance through an invalidator. */
     public static void clear() {
-        CachedMethods.forgetRemembered();
         CachingRuntime.backend().clear();
     }
 
@@ -246,8 +243,7 @@ public final class CachingServices {
      * }</pre>
      */
     public static PropagationSuspension suspendDependencyPropagation() {
-        ThreadState thread = ThreadState.get();
-        LoadContext previous = thread.suspend();
+        Barrier barrier = CallStack.suspend();
         return new PropagationSuspension() {
             private boolean closed;
 
@@ -255,7 +251,7 @@ public final class CachingServices {
             public void close() {
                 if (!closed) {
                     closed = true;
-                    thread.resume(previous);
+                    CallStack.pop(barrier);
                 }
             }
         };

@@ -55,11 +55,14 @@ public final class CachingStatistics {
         private final long uncachedCalls;
         private final long staleServed;
         private final long invalidations;
+        private final long failSafeActivations;
+        private final long softTimeouts;
+        private final long backgroundLoads;
 
         /** Built by Weft; applications read it. */
         public Counters(long hits, long misses, long loads, long loadFailures, long loadNanos, long waits,
                         long waitTimeouts, long staleWriteBacksPrevented, long uncachedCalls, long staleServed,
-                        long invalidations) {
+                        long invalidations, long failSafeActivations, long softTimeouts, long backgroundLoads) {
             this.hits = hits;
             this.misses = misses;
             this.loads = loads;
@@ -71,6 +74,9 @@ public final class CachingStatistics {
             this.uncachedCalls = uncachedCalls;
             this.staleServed = staleServed;
             this.invalidations = invalidations;
+            this.failSafeActivations = failSafeActivations;
+            this.softTimeouts = softTimeouts;
+            this.backgroundLoads = backgroundLoads;
         }
 
         /** Calls answered from the cache. */
@@ -103,7 +109,10 @@ public final class CachingStatistics {
             return waits;
         }
 
-        /** Joined loads that took longer than the profile's wait timeout; the caller then ran the body uncached. */
+        /**
+         * Loads that outlasted the profile's wait timeout and were taken over by a waiting caller (whose own load then
+         * replaced them), or, for callers that could not take over, ran the body uncached.
+         */
         public long waitTimeouts() {
             return waitTimeouts;
         }
@@ -113,14 +122,32 @@ public final class CachingStatistics {
             return staleWriteBacksPrevented;
         }
 
-        /** Calls that ran the body without the cache: caching off, recursion, wait timeouts. */
+        /** Calls that ran the body without the cache: caching off, recursion, a stale read inside the body. */
         public long uncachedCalls() {
             return uncachedCalls;
         }
 
-        /** Auto-reload calls answered with the previous value while a background reload ran. */
+        /**
+         * Calls answered with an expired value (never an invalidated one): by auto-reload while it reloads, by
+         * fail-safe when the reload failed, by a soft timeout when the reload was slow.
+         */
         public long staleServed() {
             return staleServed;
+        }
+
+        /** Reloads that failed (threw, or their future failed) while an expired value could be returned instead. */
+        public long failSafeActivations() {
+            return failSafeActivations;
+        }
+
+        /** Calls that stopped waiting for a slow reload after the soft timeout and got the expired value. */
+        public long softTimeouts() {
+            return softTimeouts;
+        }
+
+        /** Reloads run in the background: auto-reload, eager refresh, and reloads that outlived a soft timeout. */
+        public long backgroundLoads() {
+            return backgroundLoads;
         }
 
         /** Invalidations of this method's entries issued in this instance (by key). */
@@ -147,7 +174,9 @@ public final class CachingStatistics {
             return new Counters(hits + o.hits, misses + o.misses, loads + o.loads, loadFailures + o.loadFailures,
                     loadNanos + o.loadNanos, waits + o.waits, waitTimeouts + o.waitTimeouts,
                     staleWriteBacksPrevented + o.staleWriteBacksPrevented, uncachedCalls + o.uncachedCalls,
-                    staleServed + o.staleServed, invalidations + o.invalidations);
+                    staleServed + o.staleServed, invalidations + o.invalidations,
+                    failSafeActivations + o.failSafeActivations, softTimeouts + o.softTimeouts,
+                    backgroundLoads + o.backgroundLoads);
         }
 
         /**
@@ -159,12 +188,14 @@ public final class CachingStatistics {
             return new Counters(hits - o.hits, misses - o.misses, loads - o.loads, loadFailures - o.loadFailures,
                     loadNanos - o.loadNanos, waits - o.waits, waitTimeouts - o.waitTimeouts,
                     staleWriteBacksPrevented - o.staleWriteBacksPrevented, uncachedCalls - o.uncachedCalls,
-                    staleServed - o.staleServed, invalidations - o.invalidations);
+                    staleServed - o.staleServed, invalidations - o.invalidations,
+                    failSafeActivations - o.failSafeActivations, softTimeouts - o.softTimeouts,
+                    backgroundLoads - o.backgroundLoads);
         }
 
         /** All zero. */
         public static Counters zero() {
-            return new Counters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            return new Counters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         }
 
         @Override
@@ -172,7 +203,9 @@ public final class CachingStatistics {
             return "Counters{hits=" + hits + ", misses=" + misses + ", loads=" + loads + ", loadFailures="
                     + loadFailures + ", loadTime=" + loadTime() + ", waits=" + waits + ", waitTimeouts="
                     + waitTimeouts + ", staleWriteBacksPrevented=" + staleWriteBacksPrevented + ", uncachedCalls="
-                    + uncachedCalls + ", staleServed=" + staleServed + ", invalidations=" + invalidations + '}';
+                    + uncachedCalls + ", staleServed=" + staleServed + ", invalidations=" + invalidations
+                    + ", failSafeActivations=" + failSafeActivations + ", softTimeouts=" + softTimeouts
+                    + ", backgroundLoads=" + backgroundLoads + '}';
         }
     }
 }

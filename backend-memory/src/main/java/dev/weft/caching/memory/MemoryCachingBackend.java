@@ -8,9 +8,11 @@ import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import dev.weft.caching.backend.CacheItem;
 import dev.weft.caching.backend.CachingBackend;
 import dev.weft.caching.backend.ItemKey;
+import dev.weft.caching.backend.ItemRead;
 import dev.weft.caching.backend.LoadToken;
 import dev.weft.caching.memory.internal.DependencyIndex;
 import dev.weft.caching.memory.internal.Entry;
+import dev.weft.caching.memory.internal.EntryReads;
 import dev.weft.caching.memory.internal.InvalidationLog;
 
 import java.lang.invoke.VarHandle;
@@ -30,10 +32,15 @@ import java.util.function.ToIntBiFunction;
  * CachingServices.setDefaultBackend(MemoryCachingBackend.builder().maximumSize(50_000).build());
  * }</pre>
  *
- * <p>Thread-safe. A hit is one Caffeine lookup (plus one clock read for items that expire). Evicted and expired items leave the dependency index in the same
- * atomic step that removes them. When several invalidations and a load race, the load's result is stored only if no
+ * <p>Thread-safe. A hit is one Caffeine lookup (plus one clock read for items that expire) and allocates nothing: the
+ * entry Caffeine holds is the item returned. Evicted and expired items leave the dependency index in the same atomic
+ * step that removes them. When several invalidations and a load race, the load's result is stored only if no
  * invalidation of its key, of its dependencies, or a clear happened after the load began (see
- * {@link CachingBackend}).
+ * {@link CachingBackend}). An expired item with a fail-safe period stays until that period ends, visible only to
+ * {@link #read(ItemKey)}; an invalidation removes it like any other.
+ *
+ * <p>No index from key text to key is kept: an invalidation received as text is turned back into the local key by
+ * {@link ItemKey#of(String)}.
  */
 public final class MemoryCachingBackend implements CachingBackend {
 
@@ -44,7 +51,7 @@ public final class MemoryCachingBackend implements CachingBackend {
     private final Ticker ticker;
     private final ConcurrentMap<ItemKey, Entry> map;
     private final DependencyIndex index = new DependencyIndex();
-    private final InvalidationLog log = new InvalidationLog();
+    private final InvalidationLog log;
     private final String description;
     private volatile boolean closed;
 
@@ -52,7 +59,7 @@ public final class MemoryCachingBackend implements CachingBackend {
         Caffeine<Object, Object> caffeine = Caffeine.newBuilder();
         if (b.maximumWeight >= 0) {
             ToIntBiFunction<ItemKey, CacheItem> weigher = b.weigher;
-            caffeine.maximumWeight(b.maximumWeight).weigher((ItemKey k, Entry e) -> weigher.applyAsInt(k, e.item()));
+            caffeine.maximumWeight(b.maximumWeight).weigher((ItemKey k, Entry e) -> weigher.applyAsInt(k, e));
         } else {
             caffeine.maximumSize(b.maximumSize >= 0 ? b.maximumSize : DEFAULT_MAXIMUM_SIZE);
         }
@@ -63,11 +70,12 @@ public final class MemoryCachingBackend implements CachingBackend {
             caffeine.recordStats();
         }
         this.ticker = b.ticker != null ? b.ticker : Ticker.systemTicker();
+        this.log = new InvalidationLog(ticker::read);
         this.cache = caffeine
                 .evictionListener((ItemKey key, Entry entry, RemovalCause cause) -> {
                     if (key != null && entry != null) {
                         entry.markRemoved();
-                        index.unindex(key, entry.item().dependencies());
+                        index.unindex(key, entry.dependencies());
                     }
                 })
                 .build();
@@ -92,15 +100,36 @@ public final class MemoryCachingBackend implements CachingBackend {
         if (e == null || e.isRemoved()) {
             return null;
         }
-        if (e.mayExpire()) {
+        long deadline = e.hitDeadline();
+        if (deadline != Entry.NEVER) {
             long now = ticker.read();
-            if (e.isExpiredAt(now)) {
-                expire(key, e);
+            if (now - deadline >= 0) {
+                // expired, or due for an eager refresh: the load path's read() says which
+                if (EntryReads.isGoneAt(e, now)) {
+                    expire(key, e);
+                }
                 return null;
             }
             e.touch(now);
         }
-        return e.item();
+        return e;
+    }
+
+    @Override
+    public ItemRead read(ItemKey key) {
+        Entry e = cache.getIfPresent(key);
+        if (e == null || e.isRemoved()) {
+            return null;
+        }
+        if (e.hitDeadline() == Entry.NEVER) {
+            return ItemRead.of(e, ItemRead.State.FRESH);
+        }
+        ItemRead.State state = EntryReads.stateAt(e, ticker.read());
+        if (state == null) {
+            expire(key, e);
+            return null;
+        }
+        return ItemRead.of(e, state);
     }
 
     /** Removes an entry found expired, unless it was replaced meanwhile. */
@@ -110,7 +139,7 @@ public final class MemoryCachingBackend implements CachingBackend {
                 return current;
             }
             current.markRemoved();
-            index.unindex(k, current.item().dependencies());
+            index.unindex(k, current.dependencies());
             return null;
         });
     }
@@ -125,59 +154,59 @@ public final class MemoryCachingBackend implements CachingBackend {
     public boolean set(LoadToken load, CacheItem item) {
         InvalidationLog.Token token = token(load);
         Objects.requireNonNull(item, "item");
-        try {
-            if (closed) {
-                return false;
-            }
-            ItemKey key = token.key();
-            String canonical = key.canonical();
-            Set<String> dependencies = item.dependencies();
-            if (log.isStale(token, canonical, dependencies)) {
-                return false;
-            }
-            Entry entry = new Entry(item, item.absoluteExpirationNanos() == CacheItem.NO_EXPIRATION
-                    && item.slidingExpirationNanos() == CacheItem.NO_EXPIRATION ? 0 : ticker.read());
-            ItemKey[] collided = new ItemKey[1];
-            Entry stored = map.compute(key, (k, old) -> {
-                Set<String> oldDependencies = old == null ? Set.of() : old.item().dependencies();
-                // Index first, then look at the log, both under this key's lock. An invalidation records itself
-                // before it looks at the index: either it sees this entry in the index and removes it (waiting for
-                // this lock), or this check sees its record and the entry is never visible to anyone.
-                collided[0] = index.index(k, oldDependencies, dependencies);
-                VarHandle.fullFence();
-                if (log.isStale(token, canonical, dependencies)) {
-                    if (old == null) {
-                        index.unindex(k, dependencies);
-                    } else {
-                        index.index(k, dependencies, oldDependencies);
-                    }
-                    collided[0] = null;
-                    return old;
-                }
-                return entry;
-            });
-            if (collided[0] != null) {
-                remove(collided[0]);
-            }
-            return stored == entry;
-        } finally {
-            log.end(token);
+        if (closed || token.isEnded()) {
+            return false;
         }
+        ItemKey key = token.key();
+        Set<String> dependencies = item.dependencies();
+        // the key's text is written only when some invalidation overlapped the load, to look up its marks
+        String canonical = log.isQuietSince(token) ? null : key.canonical();
+        if (canonical != null && log.isStale(token, canonical, dependencies)) {
+            token.end();
+            return false;
+        }
+        Entry entry = Entry.of(item, item.expiration().expires() ? ticker.read() : 0);
+        Entry stored = map.compute(key, (k, old) -> {
+            Set<String> oldDependencies = old == null ? Set.of() : old.dependencies();
+            // Index first, then look at the log, both under this key's lock. An invalidation records itself
+            // before it looks at the index: either it sees this entry in the index and removes it (waiting for
+            // this lock), or this check sees its record and the entry is never visible to anyone.
+            index.index(k, oldDependencies, dependencies);
+            VarHandle.fullFence();
+            if (token.isEnded() || !log.isQuietSince(token) && log.isStale(token,
+                    canonical != null ? canonical : k.canonical(), dependencies)) {
+                if (old == null) {
+                    index.unindex(k, dependencies);
+                } else {
+                    index.index(k, dependencies, oldDependencies);
+                }
+                return old;
+            }
+            if (old != null) {
+                old.markRemoved();
+            }
+            return entry;
+        });
+        token.end();
+        return stored == entry;
     }
 
     @Override
     public void abandon(LoadToken load) {
-        log.end(token(load));
+        // the log keeps no record of loads: ending the token only stops a late store through it
+        token(load).end();
     }
 
     @Override
     public boolean isStale(LoadToken load, Set<String> dependencies) {
         InvalidationLog.Token token = token(load);
-        if (closed) {
+        if (closed || token.isEnded()) {
             return true;
         }
-        return dependencies == null ? log.anyInvalidationSince(token)
-                : log.isStale(token, token.key().canonical(), dependencies);
+        if (log.isQuietSince(token)) {
+            return false;
+        }
+        return dependencies == null || log.isStale(token, token.key().canonical(), dependencies);
     }
 
     private static InvalidationLog.Token token(LoadToken load) {
@@ -191,10 +220,7 @@ public final class MemoryCachingBackend implements CachingBackend {
     public void invalidate(String key) {
         Objects.requireNonNull(key, "key");
         marked(log.begin(key), () -> {
-            ItemKey k = index.keyOf(key);
-            if (k != null) {
-                remove(k);
-            }
+            remove(ItemKey.of(key));
             removeDependents(key);
         });
     }
@@ -231,7 +257,7 @@ public final class MemoryCachingBackend implements CachingBackend {
         map.compute(key, (k, e) -> {
             if (e != null) {
                 e.markRemoved();
-                index.unindex(k, e.item().dependencies());
+                index.unindex(k, e.dependencies());
             }
             return null;
         });
@@ -270,11 +296,19 @@ public final class MemoryCachingBackend implements CachingBackend {
     public void cleanUp() {
         long now = ticker.read();
         for (Map.Entry<ItemKey, Entry> e : map.entrySet()) {
-            if (e.getValue().mayExpire() && e.getValue().isExpiredAt(now)) {
+            if (EntryReads.isGoneAt(e.getValue(), now)) {
                 expire(e.getKey(), e.getValue());
             }
         }
         cache.cleanUp();
+    }
+
+    /**
+     * The number of recent invalidations remembered so that loads that overlapped them are not stored: bounded, since
+     * marks older than a minute are forgotten once more than about a thousand are kept (diagnostics).
+     */
+    public int invalidationMarks() {
+        return log.size();
     }
 
     @Override

@@ -15,7 +15,7 @@ import dev.weft.caching.CachingServices;
 import dev.weft.caching.backend.CacheItem;
 import dev.weft.caching.backend.CachingBackend;
 import dev.weft.caching.internal.key.KeyShape;
-import dev.weft.caching.internal.key.MethodKey;
+import dev.weft.caching.backend.ItemKey;
 import dev.weft.caching.internal.method.CachedMethod;
 import dev.weft.caching.internal.method.CachedMethods;
 import org.aspectj.lang.JoinPoint;
@@ -60,10 +60,10 @@ public class HitPathBreakdown {
         JoinPoint.StaticPart joinPoint;
         CachedMethod method;
         KeyShape shape;
-        MethodKey[] keys;
+        ItemKey[] keys;
         CachingBackend backend;
         /** Weft's keys and items in a Caffeine cache built like the reference's ({@link CacheSpec}). */
-        Cache<MethodKey, CacheItem> referenceConfiguredCache;
+        Cache<ItemKey, CacheItem> referenceConfiguredCache;
         final LongAdder hitCounter = new LongAdder();
         private Subject subject;
 
@@ -79,7 +79,7 @@ public class HitPathBreakdown {
             shape = method.keys();
             backend = CachingServices.getDefaultBackend();
             referenceConfiguredCache = CacheSpec.caffeine().build();
-            keys = new MethodKey[HotKeys.COUNT];
+            keys = new ItemKey[HotKeys.COUNT];
             for (int k = 0; k < HotKeys.COUNT; k++) {
                 // a new Integer, not the one the stored key holds: lookups compare by value, as real calls do
                 keys[k] = shape.key(service, Integer.valueOf(new String(Integer.toString(HotKeys.productId(k)))));
@@ -149,7 +149,7 @@ public class HitPathBreakdown {
 
     /** The advice's second step: boxing the argument and building the key object. */
     @Benchmark
-    public MethodKey weftKeyConstruction(Weft weft, HotKeyCursor cursor) {
+    public ItemKey weftKeyConstruction(Weft weft, HotKeyCursor cursor) {
         return weft.shape.key(weft.service, Integer.valueOf(HotKeys.productId(cursor.next())));
     }
 

@@ -23,10 +23,26 @@ import java.util.Set;
  */
 public interface CachingBackend extends AutoCloseable {
 
-    /** Returns the item stored under {@code key}, or {@code null} when there is none (or it expired). */
+    /**
+     * Returns the item stored under {@code key} while it is fresh, or {@code null}: when there is none, it expired, or
+     * it is due for an eager refresh ({@link ItemRead.State#REFRESH}). The hit path; must not allocate.
+     */
     CacheItem get(ItemKey key);
 
-    /** Starts loading {@code key}; the token must end with {@link #set} or {@link #abandon}. */
+    /**
+     * Reads {@code key} for the load path: the stored item and whether it is fresh, due for an eager refresh, or
+     * expired but inside its {@linkplain Expiration#failSafeNanos() fail-safe period}; {@code null} when there is none.
+     * Never an item that an invalidation or clear removed. Called after {@link #get} missed, and again, by identity,
+     * to check that a stale item is still held before it is returned.
+     *
+     * <p>The default reads {@link #get}: fresh items only, so no fail-safe, no eager refresh. Decorators delegate.
+     */
+    default ItemRead read(ItemKey key) {
+        CacheItem item = get(key);
+        return item == null ? null : ItemRead.of(item, ItemRead.State.FRESH);
+    }
+
+    /** Starts loading {@code key}; the token should end with {@link #set} or {@link #abandon}. */
     LoadToken beginLoad(ItemKey key);
 
     /**
@@ -37,7 +53,10 @@ public interface CachingBackend extends AutoCloseable {
      */
     boolean set(LoadToken load, CacheItem item);
 
-    /** Ends a load that stores nothing, for example because the method threw. */
+    /**
+     * Ends a load that stores nothing, for example because the method threw. A backend must not depend on it: a load
+     * whose body never returns (or whose future never completes) never ends its token, and must hold nothing back.
+     */
     void abandon(LoadToken load);
 
     /**

@@ -10,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.reflect.Method;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -115,7 +114,10 @@ public final class CachedMethodViews {
                     .absoluteExpiration(s.absoluteExpiration())
                     .slidingExpiration(s.slidingExpiration())
                     .autoReload(s.autoReload())
-                    .loadWaitTimeout(Duration.ofNanos(s.loadWaitTimeoutNanos()))
+                    .failSafe(s.failSafe())
+                    .softTimeout(s.softTimeout())
+                    .eagerRefresh(s.eagerRefresh())
+                    .loadWaitTimeout(s.loadWaitTimeout())
                     .build();
         }
 

@@ -8,8 +8,6 @@ import dev.weft.caching.internal.key.KeyFormatting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
@@ -32,15 +30,12 @@ public final class CachingRuntime {
     /** The backend cached methods use; {@code null} until set or first needed. */
     public static volatile CachingBackend backend;
 
-    /** Global switch: when false every cached method runs its body (for tests and emergencies). */
+    /**
+     * Global switch: when false every cached method runs its body (for tests and emergencies). Folded into each
+     * method's settings, so the hit path reads only those.
+     */
     public static volatile boolean enabled = true;
     private static final Object ENABLED_LOCK = new Object();
-
-    /**
-     * Number of threads that run a cached body or intercept cached calls. While zero, no cached call can have an
-     * enclosing one, so hits skip the thread-local lookup that dependency propagation needs.
-     */
-    public static volatile int attention;
 
     /** Maximum length of a canonical key before it is shortened to method + digest. */
     private static volatile int maxKeyLength = 1024;
@@ -51,36 +46,21 @@ public final class CachingRuntime {
     private static final Object BACKEND_LOCK = new Object();
     private static boolean defaultBackendCreated;
 
-    private static final VarHandle ATTENTION;
-
     static {
         PROFILES.put(CachingProfile.DEFAULT_NAME, CachingProfile.builder(CachingProfile.DEFAULT_NAME).build());
-        try {
-            ATTENTION = MethodHandles.lookup().findStaticVarHandle(CachingRuntime.class, "attention", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
     }
 
     private CachingRuntime() {
     }
 
-    /** Adds {@code delta} to {@link #attention} atomically. */
-    public static void addAttention(int delta) {
-        ATTENTION.getAndAdd(delta);
-    }
-
-    /**
-     * Turns caching on or off for every method. Off also raises {@link #attention}, so that the hit path, which
-     * checks only that, sends calls to the slow path where {@link #enabled} is read.
-     */
+    /** Turns caching on or off for every method, re-resolving the settings of the methods used so far. */
     public static void setEnabled(boolean on) {
         synchronized (ENABLED_LOCK) {
             if (on == enabled) {
                 return;
             }
             enabled = on;
-            addAttention(on ? -1 : 1);
+            ProfileListeners.fire(null);
         }
     }
 
@@ -161,7 +141,10 @@ public final class CachingRuntime {
 
     private static volatile Executor reloadExecutor;
 
-    /** Where auto-reload runs; by default up to four daemon threads named {@code weft-reload-N}. */
+    /**
+     * Where background reloads run (auto-reload, eager refresh, soft timeouts); by default up to four daemon threads
+     * named {@code weft-reload-N}.
+     */
     public static Executor reloadExecutor() {
         Executor e = reloadExecutor;
         if (e == null) {

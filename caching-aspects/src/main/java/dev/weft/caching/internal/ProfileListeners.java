@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
-/** Tells method metadata that a profile changed, so that settings are re-resolved once instead of on every call. */
+/**
+ * Tells method metadata that a profile (or, with {@code null}, the global switch) changed, so that settings are
+ * re-resolved once instead of on every call.
+ */
 public final class ProfileListeners {
 
     private static final List<Consumer<CachingProfile>> LISTENERS = new CopyOnWriteArrayList<>();

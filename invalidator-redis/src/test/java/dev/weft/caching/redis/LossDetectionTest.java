@@ -129,7 +129,7 @@ class LossDetectionTest {
     @Test
     void aKeyInvalidationFromAPeerAppliesToTheLocalCache() {
         here.getProduct(1);
-        injectMessage(1, Operation.key("dev.weft.caching.redis.ProductCatalog.getProduct(1)"));
+        injectMessage(1, Operation.key("dev.weft.caching.redis.ProductCatalog.getProduct(1L)"));
         awaitReceived(1);
         here.getProduct(1);
         assertThat(here.sourceCalls.get()).isEqualTo(2);

@@ -56,6 +56,7 @@ public final class JvmLauncher {
     private Duration closeGracePeriod = Duration.ofSeconds(5);
     private boolean echoStderr;
     private boolean forceArgFile;
+    private Path javaHome;
 
     private JvmLauncher(String mainClass) {
         this.mainClass = Objects.requireNonNull(mainClass, "mainClass");
@@ -162,6 +163,12 @@ public final class JvmLauncher {
         return this;
     }
 
+    /** Runs the child on the JDK installed at {@code home} instead of the one running this JVM. */
+    public JvmLauncher javaHome(Path home) {
+        this.javaHome = home;
+        return this;
+    }
+
     /**
      * Starts the child. It is running when this returns; wait for it to be ready with
      * {@link JvmProcess#awaitReady(Duration)} or {@link JvmProcess#awaitLine(String, Duration)}.
@@ -191,7 +198,8 @@ public final class JvmLauncher {
 
     private List<String> command(String childName, Path logDir) {
         List<String> command = new ArrayList<>();
-        command.add(javaExecutable().toString());
+        command.add(javaExecutable(javaHome != null ? javaHome : Path.of(System.getProperty("java.home")))
+                .toString());
         command.addAll(agents);
         command.addAll(jvmArgs);
         systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
@@ -220,8 +228,8 @@ public final class JvmLauncher {
         }
     }
 
-    private static Path javaExecutable() {
-        Path bin = Path.of(System.getProperty("java.home"), "bin");
+    private static Path javaExecutable(Path home) {
+        Path bin = home.resolve("bin");
         Path java = bin.resolve("java");
         return Files.isExecutable(java) || File.separatorChar == '/' ? java : bin.resolve("java.exe");
     }

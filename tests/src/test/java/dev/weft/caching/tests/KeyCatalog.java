@@ -83,6 +83,12 @@ public final class KeyCatalog {
         keys.add(c.two("unicode é ß 東京", Integer.MAX_VALUE));
         keys.add(c.two(null, 0));
         keys.add(c.one(3.14159));
+        // Double.toString writes these differently on JDK 17 and JDK 19+ (9.999999999999999E22, 1.0E23, ...)
+        keys.add(c.one(1.0E23));
+        keys.add(c.one(2.0E23));
+        keys.add(c.one(8.41E21));
+        keys.add(c.one(java.util.List.of(1.0E23, 5.0E-324, 1.0E7, 0.001)));
+        keys.add(c.one(1.1f));
         keys.add(c.one(-0.0));
         keys.add(c.one(Float.NaN));
         keys.add(c.one(new BigDecimal("1234.5600")));

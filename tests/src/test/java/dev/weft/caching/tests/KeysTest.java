@@ -141,7 +141,7 @@ class KeysTest {
     @Test
     void keyIsDeclaringClassBinaryNameMethodAndFormattedArguments() {
         assertThat(subject.primitives(42, -7L, 1.5, true, 'x'))
-                .isEqualTo(S + ".primitives(42,-7,1.5,true,'x')");
+                .isEqualTo(S + ".primitives(42,-7L,1.5D,true,'x')");
         assertThat(subject.none()).isEqualTo(S + ".none()");
     }
 
@@ -149,34 +149,34 @@ class KeysTest {
     void stringsAreQuotedSoThatCommasCannotMergeArguments() {
         String oneArgument = subject.strings("a,b");
         String twoArguments = subject.strings("a", "b");
-        assertThat(oneArgument).isEqualTo(S + ".strings(\"a,b\")");
-        assertThat(twoArguments).isEqualTo(S + ".strings(\"a\",\"b\")");
-        assertThat(subject.strings("say \"hi\" \\o/")).isEqualTo(S + ".strings(\"say \\\"hi\\\" \\\\o/\")");
+        assertThat(oneArgument).isEqualTo(S + ".strings<String>(\"a,b\")");
+        assertThat(twoArguments).isEqualTo(S + ".strings<String,String>(\"a\",\"b\")");
+        assertThat(subject.strings("say \"hi\" \\o/")).isEqualTo(S + ".strings<String>(\"say \\\"hi\\\" \\\\o/\")");
     }
 
     @Test
     void nullIsAValueOfItsOwn() {
         assertThat(subject.one(null)).isEqualTo(S + ".one(null)");
-        assertThat(subject.strings("null")).isEqualTo(S + ".strings(\"null\")");
+        assertThat(subject.strings("null")).isEqualTo(S + ".strings<String>(\"null\")");
     }
 
     @Test
     void valueTypesFormatCanonically() {
         UUID uuid = UUID.fromString("123e4567-e89b-12d3-a456-426614174000");
-        assertThat(subject.one(Color.GREEN)).isEqualTo(S + ".one(GREEN)");
+        assertThat(subject.one(Color.GREEN)).isEqualTo(S + ".one(Color.GREEN)");
         assertThat(subject.one(uuid)).isEqualTo(S + ".one(123e4567-e89b-12d3-a456-426614174000)");
         assertThat(subject.one(LocalDate.of(2026, 11, 23))).isEqualTo(S + ".one(2026-11-23)");
         assertThat(subject.one(Instant.parse("2026-11-23T10:15:30Z"))).isEqualTo(S + ".one(2026-11-23T10:15:30Z)");
-        assertThat(subject.one(new BigDecimal("10.50"))).isEqualTo(S + ".one(10.50)");
+        assertThat(subject.one(new BigDecimal("10.50"))).isEqualTo(S + ".one(BigDecimal(10.50))");
         assertThat(subject.one(Optional.empty())).isEqualTo(S + ".one(Optional.empty)");
         assertThat(subject.one(Optional.of("x"))).isEqualTo(S + ".one(Optional[\"x\"])");
-        assertThat(subject.one(new Point(1, 2))).isEqualTo(S + ".one(KeysTest$Point(1,2))");
+        assertThat(subject.one(new Point(1, 2))).isEqualTo(S + ".one(Point(1,2))");
     }
 
     @Test
     void arraysAndListsKeepOrderAndFormatTheirElements() {
-        assertThat(subject.one(new int[] {3, 1})).isEqualTo(S + ".one([3,1])");
-        assertThat(subject.one(new String[] {"a", null})).isEqualTo(S + ".one([\"a\",null])");
+        assertThat(subject.one(new int[] {3, 1})).isEqualTo(S + ".one(int[]{3,1})");
+        assertThat(subject.one(new String[] {"a", null})).isEqualTo(S + ".one(String[]{\"a\",null})");
         assertThat(subject.one(List.of(3, 1))).isEqualTo(S + ".one([3,1])");
     }
 
@@ -184,7 +184,7 @@ class KeysTest {
     void setsAndMapsAreSortedSoThatHashOrderNeverLeaksIntoKeys() {
         Set<Color> a = new LinkedHashSet<>(List.of(Color.GREEN, Color.RED));
         Set<Color> b = new HashSet<>(List.of(Color.RED, Color.GREEN));
-        assertThat(subject.one(a)).isEqualTo(S + ".one([GREEN,RED])").isEqualTo(subject.one(b));
+        assertThat(subject.one(a)).isEqualTo(S + ".one({Color.GREEN,Color.RED})").isEqualTo(subject.one(b));
         Map<String, Integer> m = new LinkedHashMap<>();
         m.put("z", 1);
         m.put("a", 2);
@@ -196,7 +196,7 @@ class KeysTest {
         TimeZone saved = TimeZone.getDefault();
         try {
             TimeZone.setDefault(TimeZone.getTimeZone("Asia/Tokyo"));
-            assertThat(subject.one(new Date(0))).isEqualTo(S + ".one(1970-01-01T00:00:00Z)");
+            assertThat(subject.one(new Date(0))).isEqualTo(S + ".one(Date(1970-01-01T00:00:00Z))");
         } finally {
             TimeZone.setDefault(saved);
         }
@@ -239,7 +239,7 @@ class KeysTest {
     void notCacheKeyParametersAreLeftOutOfTheKey() {
         String first = subject.withExcluded(7, new StringBuilder("one"));
         String second = subject.withExcluded(7, new StringBuilder("two"));
-        assertThat(first).isEqualTo(S + ".withExcluded(7)").isSameAs(second);
+        assertThat(first).isEqualTo(S + ".withExcluded(7L)").isSameAs(second);
         assertThat(subject.calls.get()).isEqualTo(1);
     }
 
@@ -281,7 +281,7 @@ class KeysTest {
         String longB = longA.substring(1) + "y";
         String a = subject.strings(longA);
         String b = subject.strings(longB);
-        assertThat(a).startsWith(S + ".strings(sha256:").endsWith(")").hasSizeLessThan(200);
+        assertThat(a).startsWith(S + ".strings<String>(sha256:").endsWith(")").hasSizeLessThan(200);
         assertThat(a).isNotEqualTo(b);
         assertThat(subject.strings(longA)).isEqualTo(a);
     }

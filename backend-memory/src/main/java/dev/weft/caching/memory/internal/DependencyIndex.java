@@ -8,38 +8,47 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which keys carry which dependency, and which key has which canonical text.
+ * Which keys carry which dependency.
  *
- * <p>Every change for a key happens while the cache holds that key's lock (inside a compute or an eviction), so
- * the index of one key never races with itself. Adding to and removing from a dependency's key set are each one
+ * <p>A dependency carried by one key maps to that key itself; only a dependency shared by several keys gets a set.
+ * Most dependencies name one row ({@code product:42}) and are carried by one or two entries, so this saves a
+ * concurrent set (about 150 bytes) per entry against always keeping one. The map key is the dependency string the
+ * entry itself holds, so the index adds no copy of it.
+ *
+ * <p>Every change for a key happens while the cache holds that key's lock (inside a compute or an eviction), so the
+ * index of one key never races with itself. Adding a key to, and removing one from, a dependency's keys are each one
  * atomic {@code compute}, so a set is never dropped while a key is being added to it.
  */
 public final class DependencyIndex {
 
-    private final ConcurrentHashMap<String, Set<ItemKey>> byDependency = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, ItemKey> byCanonical = new ConcurrentHashMap<>();
+    /** Values are an {@link ItemKey} or a {@code Set<ItemKey>} of two or more. */
+    private final ConcurrentHashMap<String, Object> byDependency = new ConcurrentHashMap<>();
 
-    /**
-     * Indexes {@code key} with its new dependencies, removing those of the item it replaces.
-     *
-     * @return a different key that had the same canonical text (a formatter collision), which the caller must
-     *         remove, or {@code null}
-     */
-    public ItemKey index(ItemKey key, Collection<String> oldDependencies, Collection<String> newDependencies) {
+    /** Indexes {@code key} with its new dependencies, removing those of the item it replaces. */
+    public void index(ItemKey key, Collection<String> oldDependencies, Collection<String> newDependencies) {
         for (String d : oldDependencies) {
             if (!newDependencies.contains(d)) {
                 remove(d, key);
             }
         }
         for (String d : newDependencies) {
-            byDependency.compute(d, (name, keys) -> {
-                Set<ItemKey> set = keys != null ? keys : ConcurrentHashMap.newKeySet();
-                set.add(key);
-                return set;
-            });
+            byDependency.compute(d, (name, keys) -> add(keys, key));
         }
-        ItemKey previous = byCanonical.put(key.canonical(), key);
-        return previous != null && !previous.equals(key) ? previous : null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object add(Object keys, ItemKey key) {
+        if (keys == null || keys.equals(key)) {
+            return key;
+        }
+        if (keys instanceof ItemKey) {
+            Set<ItemKey> set = ConcurrentHashMap.newKeySet(4);
+            set.add((ItemKey) keys);
+            set.add(key);
+            return set;
+        }
+        ((Set<ItemKey>) keys).add(key);
+        return keys;
     }
 
     /** Removes {@code key} and its dependencies from the index. */
@@ -47,25 +56,31 @@ public final class DependencyIndex {
         for (String d : dependencies) {
             remove(d, key);
         }
-        byCanonical.remove(key.canonical(), key);
     }
 
+    @SuppressWarnings("unchecked")
     private void remove(String dependency, ItemKey key) {
         byDependency.computeIfPresent(dependency, (name, keys) -> {
-            keys.remove(key);
-            return keys.isEmpty() ? null : keys;
+            if (keys instanceof ItemKey) {
+                return keys.equals(key) ? null : keys;
+            }
+            Set<ItemKey> set = (Set<ItemKey>) keys;
+            set.remove(key);
+            return set.isEmpty() ? null : set;
         });
     }
 
-    /** The key whose canonical text is {@code canonical}, or {@code null}. */
-    public ItemKey keyOf(String canonical) {
-        return byCanonical.get(canonical);
-    }
-
     /** A snapshot of the keys that carry {@code dependency}. */
+    @SuppressWarnings("unchecked")
     public List<ItemKey> dependents(String dependency) {
-        Set<ItemKey> keys = byDependency.get(dependency);
-        return keys == null ? List.of() : List.copyOf(keys);
+        Object keys = byDependency.get(dependency);
+        if (keys == null) {
+            return List.of();
+        }
+        if (keys instanceof ItemKey) {
+            return List.of((ItemKey) keys);
+        }
+        return List.copyOf((Set<ItemKey>) keys);
     }
 
     /** Number of dependency keys indexed. */

@@ -6,13 +6,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
- * Tells whether a load may store its result (DESIGN invariant 5, "no stale write-back").
+ * Tells whether a load may store its result (no stale write-back).
  *
  * <p>An invalidation is not instantaneous: it begins, removes what it finds, and ends. A load conflicts with it when
  * the two overlap in time, because a load that began before the invalidation ended may have read the cache (a nested
@@ -28,26 +29,34 @@ import java.util.concurrent.atomic.AtomicLong;
  * the mark nor its activity, the invalidation began after the check, so its removal, which reads the index after
  * marking, finds the entry and removes it.
  *
- * <p>Marks are kept while a load that began before them is in flight: a token is registered before it reads its
- * start number, so pruning, which keeps every mark at or above the oldest registered start (a registered token whose
- * start is not yet written counts as 0) and every active mark, never drops one a live token needs. If tokens leak
- * (never ended) and marks grow past a bound, every token begun so far is refused instead: a refused store is only a
- * miss later, a missed invalidation would be a stale read. Thread-safe.
+ * <p>Tokens are not registered anywhere: a token is its start number, nothing holds it, and a load that never ends
+ * (a body that throws an {@code Error}, a future that never completes) holds nothing back. Marks are forgotten by age
+ * instead: once more than {@value #PRUNE_THRESHOLD} are kept (then twice as many as the last prune left), those that ended more than {@link #RETENTION_NANOS}
+ * ago go, and {@code refuseBefore} rises past the newest of them, so that a load that began before a forgotten mark
+ * (one that has run for over a minute) is refused. A refused store is only a miss later; a forgotten conflict would
+ * be a stale read. If marks grow past {@value #HARD_LIMIT} within the retention time, every inactive mark goes and
+ * every load begun so far is refused. Thread-safe.
  */
 public final class InvalidationLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(InvalidationLog.class);
 
-    private static final int PRUNE_THRESHOLD = 1024;
-    private static final int HARD_LIMIT = 100_000;
+    static final int PRUNE_THRESHOLD = 1024;
+    static final int HARD_LIMIT = 100_000;
+    static final long RETENTION_NANOS = TimeUnit.SECONDS.toNanos(60);
 
-    /** A load in flight. */
+    /**
+     * A load in flight: its key and the sequence number current when it began. Ended (by a store or an abandon) it
+     * can store nothing more; nothing else refers to it.
+     */
     public static final class Token implements LoadToken {
         final ItemKey key;
-        volatile long start;
+        final long start;
+        private volatile boolean ended;
 
-        Token(ItemKey key) {
+        Token(ItemKey key, long start) {
             this.key = key;
+            this.start = start;
         }
 
         @Override
@@ -60,6 +69,16 @@ public final class InvalidationLog {
             return start;
         }
 
+        /** Whether the load ended: it was stored, or abandoned (possibly by a caller that took it over). */
+        public boolean isEnded() {
+            return ended;
+        }
+
+        /** Ends the load. */
+        public void end() {
+            ended = true;
+        }
+
         @Override
         public String toString() {
             return "LoadToken{" + key + ", start=" + start + '}';
@@ -70,6 +89,7 @@ public final class InvalidationLog {
     private static final class Mark {
         volatile long sequence;
         volatile int active;
+        volatile long endedNanos;
     }
 
     /** An invalidation in progress; {@link #end(Invalidation)} it exactly once. */
@@ -86,22 +106,26 @@ public final class InvalidationLog {
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicInteger activeInvalidations = new AtomicInteger();
     private final ConcurrentHashMap<String, Mark> marks = new ConcurrentHashMap<>();
-    private final Set<Token> active = ConcurrentHashMap.newKeySet();
+    private final LongSupplier clock;
     private volatile long lastClear;
     private volatile int activeClears;
     private volatile long refuseBefore;
+    /** The size at which the next prune runs: doubles while marks are young, so pruning stays amortized O(1). */
+    private volatile int pruneAt = PRUNE_THRESHOLD;
 
-    /** Starts tracking a load of {@code key}. */
-    public Token begin(ItemKey key) {
-        Token t = new Token(key);
-        active.add(t);
-        t.start = sequence.get();
-        return t;
+    /** A log on {@code System.nanoTime()}. */
+    public InvalidationLog() {
+        this(System::nanoTime);
     }
 
-    /** Stops tracking a load; ending twice is harmless. */
-    public void end(Token t) {
-        active.remove(t);
+    /** A log whose marks age on {@code clock} (nanoseconds), the backend's ticker. */
+    public InvalidationLog(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    /** Starts a load of {@code key}. Nothing needs to end it. */
+    public Token begin(ItemKey key) {
+        return new Token(key, sequence.get());
     }
 
     /** Marks the beginning of an invalidation of a key or dependency. */
@@ -136,15 +160,19 @@ public final class InvalidationLog {
                 activeClears--;
             }
         } else {
+            long now = clock.getAsLong();
             marks.compute(invalidation.target, (k, m) -> {
                 // m cannot be null: an active mark is never pruned
                 m.active--;
                 m.sequence = Math.max(m.sequence, s);
+                m.endedNanos = now;
                 return m;
             });
         }
         activeInvalidations.decrementAndGet();
-        maybePrune();
+        if (marks.size() > pruneAt) {
+            prune();
+        }
     }
 
     /** Whether an invalidation overlapping the load of {@code t} touches its key or one of its dependencies. */
@@ -171,44 +199,54 @@ public final class InvalidationLog {
     }
 
     /**
-     * Whether any invalidation or clear began since the load of {@code t} began, or is in progress: whether
-     * {@link #isStale} could answer {@code true} for some key and dependencies.
+     * Whether nothing at all was invalidated since the load of {@code t} began and nothing is being invalidated: then
+     * {@link #isStale} answers {@code false} whatever the key and dependencies, and a store need not write the key's
+     * text to ask.
      */
-    public boolean anyInvalidationSince(Token t) {
+    public boolean isQuietSince(Token t) {
         long start = t.start;
         // the same reads, in the same order, as isStale's fast path: an invalidation counts itself active before
         // it takes its sequence number
-        return start < refuseBefore || sequence.get() != start || activeInvalidations.get() != 0;
+        return start >= refuseBefore && sequence.get() == start && activeInvalidations.get() == 0;
     }
 
     private static boolean conflicts(Mark m, long start) {
         return m != null && (m.active > 0 || m.sequence > start);
     }
 
-    private void maybePrune() {
-        if (marks.size() < PRUNE_THRESHOLD) {
-            return;
-        }
-        // Read the bound before looking at the tokens: a token registered after this reads a start at or above it,
-        // so inactive marks at or below it cannot concern that token; marks made after it are kept.
-        long bound = sequence.get();
-        long keep = bound;
-        for (Token t : active) {
-            keep = Math.min(keep, t.start);
-        }
-        prune(keep);
-        int left = marks.size();
-        if (left > HARD_LIMIT) {
-            LOG.warn("{} invalidation marks kept for loads still in flight ({} loads); refusing to store the results "
-                    + "of every load begun so far", left, active.size());
-            refuseBefore = bound + 1;
-            prune(bound);
-        }
+    /** Number of invalidation marks kept. */
+    public int size() {
+        return marks.size();
     }
 
-    private void prune(long upTo) {
-        for (String target : marks.keySet()) {
-            marks.computeIfPresent(target, (k, m) -> m.active == 0 && m.sequence <= upTo ? null : m);
+    /**
+     * Raises {@code refuseBefore} past the newest mark that ended before the retention horizon, then forgets every
+     * inactive mark at or below it. The bound is published before any mark goes: a load that began below it is
+     * refused from then on, and a load that began at or above it cannot need a mark below it.
+     */
+    private synchronized void prune() {
+        if (marks.size() <= pruneAt) {
+            return;
         }
+        long horizon = clock.getAsLong() - RETENTION_NANOS;
+        long bound = 0;
+        for (Mark m : marks.values()) {
+            if (m.active == 0 && m.endedNanos - horizon < 0) {
+                bound = Math.max(bound, m.sequence);
+            }
+        }
+        if (marks.size() > HARD_LIMIT) {
+            LOG.warn("{} invalidation marks within {} s; forgetting them all and refusing the results of every load "
+                    + "begun so far", marks.size(), TimeUnit.NANOSECONDS.toSeconds(RETENTION_NANOS));
+            bound = sequence.get();
+        }
+        if (bound > refuseBefore) {
+            refuseBefore = bound;
+            long upTo = bound;
+            for (String target : marks.keySet()) {
+                marks.computeIfPresent(target, (k, m) -> m.active == 0 && m.sequence <= upTo ? null : m);
+            }
+        }
+        pruneAt = Math.max(PRUNE_THRESHOLD, Math.min(HARD_LIMIT, 2 * marks.size()));
     }
 }

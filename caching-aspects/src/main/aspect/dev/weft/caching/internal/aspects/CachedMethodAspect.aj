@@ -1,6 +1,6 @@
 package dev.weft.caching.internal.aspects;
 
-import dev.weft.caching.internal.key.MethodKey;
+import dev.weft.caching.backend.ItemKey;
 import dev.weft.caching.internal.method.CachedMethod;
 import dev.weft.caching.internal.method.CachedMethods;
 import dev.weft.caching.internal.method.Load;
@@ -10,8 +10,8 @@ import dev.weft.caching.internal.method.Load;
  *
  * <p>The advice is woven around the method's execution (not its calls), so private, static and self-invoked methods
  * are cached too. For up to four parameters there is one advice per arity and kind (static or instance) that binds
- * the target and the arguments directly: a hit builds one small key object and does one backend lookup, with no
- * argument array, no reflection and no {@code JoinPoint} object. Methods with more parameters take the generic
+ * the target and the arguments directly: a hit builds one small key object, reads one thread-local and does one
+ * backend lookup, with no argument array, no reflection and no {@code JoinPoint} object. Methods with more parameters take the generic
  * advice, which reads {@code thisJoinPoint}. The argument array passed to {@code load} exists only on a miss.
  *
  * <p>ajc inlines these bodies into each woven class (around-advice inlining): keep them small.
@@ -29,7 +29,7 @@ public aspect CachedMethodAspect {
     /** Static methods with 0 parameters. */
     Object around() : staticCachedExecution() && args() {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
-        MethodKey key = m.keys().key(null);
+        ItemKey key = m.keys().key(null);
         Object hit = m.lookup(key);
         if (hit != CachedMethod.MISS) {
             return hit;
@@ -42,7 +42,7 @@ public aspect CachedMethodAspect {
         try {
             returned = proceed();
         } catch (Throwable t) {
-            throw load.fail(t);
+            return load.failed(t);
         }
         return load.complete(returned);
     }
@@ -50,7 +50,7 @@ public aspect CachedMethodAspect {
     /** Static methods with 1 parameter. */
     Object around(Object a0) : staticCachedExecution() && args(a0) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
-        MethodKey key = m.keys().key(null, a0);
+        ItemKey key = m.keys().key(null, a0);
         Object hit = m.lookup(key);
         if (hit != CachedMethod.MISS) {
             return hit;
@@ -63,7 +63,7 @@ public aspect CachedMethodAspect {
         try {
             returned = proceed(a0);
         } catch (Throwable t) {
-            throw load.fail(t);
+            return load.failed(t);
         }
         return load.complete(returned);
     }
@@ -71,7 +71,7 @@ public aspect CachedMethodAspect {
     /** Static methods with 2 parameters. */
     Object around(Object a0, Object a1) : staticCachedExecution() && args(a0, a1) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
-        MethodKey key = m.keys().key(null, a0, a1);
+        ItemKey key = m.keys().key(null, a0, a1);
         Object hit = m.lookup(key);
         if (hit != CachedMethod.MISS) {
             return hit;
@@ -84,7 +84,7 @@ public aspect CachedMethodAspect {
         try {
             returned = proceed(a0, a1);
         } catch (Throwable t) {
-            throw load.fail(t);
+            return load.failed(t);
         }
         return load.complete(returned);
     }
@@ -92,7 +92,7 @@ public aspect CachedMethodAspect {
     /** Static methods with 3 parameters. */
     Object around(Object a0, Object a1, Object a2) : staticCachedExecution() && args(a0, a1, a2) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
-        MethodKey key = m.keys().key(null, a0, a1, a2);
+        ItemKey key = m.keys().key(null, a0, a1, a2);
         Object hit = m.lookup(key);
         if (hit != CachedMethod.MISS) {
             return hit;
@@ -105,7 +105,7 @@ public aspect CachedMethodAspect {
         try {
             returned = proceed(a0, a1, a2);
         } catch (Throwable t) {
-            throw load.fail(t);
+            return load.failed(t);
         }
         return load.complete(returned);
     }
@@ -113,7 +113,7 @@ public aspect CachedMethodAspect {
     /** Static methods with 4 parameters. */
     Object around(Object a0, Object a1, Object a2, Object a3) : staticCachedExecution() && args(a0, a1, a2, a3) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
-        MethodKey key = m.keys().key(null, a0, a1, a2, a3);
+        ItemKey key = m.keys().key(null, a0, a1, a2, a3);
         Object hit = m.lookup(key);
         if (hit != CachedMethod.MISS) {
             return hit;
@@ -126,7 +126,7 @@ public aspect CachedMethodAspect {
         try {
             returned = proceed(a0, a1, a2, a3);
         } catch (Throwable t) {
-            throw load.fail(t);
+            return load.failed(t);
         }
         return load.complete(returned);
     }
@@ -134,7 +134,7 @@ public aspect CachedMethodAspect {
     /** Instance methods with 0 parameters. */
     Object around(Object target) : instanceCachedExecution() && this(target) && args() {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
-        MethodKey key = m.keys().key(target);
+        ItemKey key = m.keys().key(target);
         Object hit = m.lookup(key);
         if (hit != CachedMethod.MISS) {
             return hit;
@@ -147,7 +147,7 @@ public aspect CachedMethodAspect {
         try {
             returned = proceed(target);
         } catch (Throwable t) {
-            throw load.fail(t);
+            return load.failed(t);
         }
         return load.complete(returned);
     }
@@ -155,7 +155,7 @@ public aspect CachedMethodAspect {
     /** Instance methods with 1 parameter. */
     Object around(Object target, Object a0) : instanceCachedExecution() && this(target) && args(a0) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
-        MethodKey key = m.keys().key(target, a0);
+        ItemKey key = m.keys().key(target, a0);
         Object hit = m.lookup(key);
         if (hit != CachedMethod.MISS) {
             return hit;
@@ -168,7 +168,7 @@ public aspect CachedMethodAspect {
         try {
             returned = proceed(target, a0);
         } catch (Throwable t) {
-            throw load.fail(t);
+            return load.failed(t);
         }
         return load.complete(returned);
     }
@@ -176,7 +176,7 @@ public aspect CachedMethodAspect {
     /** Instance methods with 2 parameters. */
     Object around(Object target, Object a0, Object a1) : instanceCachedExecution() && this(target) && args(a0, a1) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
-        MethodKey key = m.keys().key(target, a0, a1);
+        ItemKey key = m.keys().key(target, a0, a1);
         Object hit = m.lookup(key);
         if (hit != CachedMethod.MISS) {
             return hit;
@@ -189,7 +189,7 @@ public aspect CachedMethodAspect {
         try {
             returned = proceed(target, a0, a1);
         } catch (Throwable t) {
-            throw load.fail(t);
+            return load.failed(t);
         }
         return load.complete(returned);
     }
@@ -197,7 +197,7 @@ public aspect CachedMethodAspect {
     /** Instance methods with 3 parameters. */
     Object around(Object target, Object a0, Object a1, Object a2) : instanceCachedExecution() && this(target) && args(a0, a1, a2) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
-        MethodKey key = m.keys().key(target, a0, a1, a2);
+        ItemKey key = m.keys().key(target, a0, a1, a2);
         Object hit = m.lookup(key);
         if (hit != CachedMethod.MISS) {
             return hit;
@@ -210,7 +210,7 @@ public aspect CachedMethodAspect {
         try {
             returned = proceed(target, a0, a1, a2);
         } catch (Throwable t) {
-            throw load.fail(t);
+            return load.failed(t);
         }
         return load.complete(returned);
     }
@@ -218,7 +218,7 @@ public aspect CachedMethodAspect {
     /** Instance methods with 4 parameters. */
     Object around(Object target, Object a0, Object a1, Object a2, Object a3) : instanceCachedExecution() && this(target) && args(a0, a1, a2, a3) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
-        MethodKey key = m.keys().key(target, a0, a1, a2, a3);
+        ItemKey key = m.keys().key(target, a0, a1, a2, a3);
         Object hit = m.lookup(key);
         if (hit != CachedMethod.MISS) {
             return hit;
@@ -231,7 +231,7 @@ public aspect CachedMethodAspect {
         try {
             returned = proceed(target, a0, a1, a2, a3);
         } catch (Throwable t) {
-            throw load.fail(t);
+            return load.failed(t);
         }
         return load.complete(returned);
     }
@@ -241,7 +241,7 @@ public aspect CachedMethodAspect {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         Object target = thisJoinPoint.getThis();
         Object[] args = thisJoinPoint.getArgs();
-        MethodKey key = m.keys().keyOf(target, args);
+        ItemKey key = m.keys().keyOf(target, args);
         Object hit = m.lookup(key);
         if (hit != CachedMethod.MISS) {
             return hit;
@@ -254,7 +254,7 @@ public aspect CachedMethodAspect {
         try {
             returned = proceed();
         } catch (Throwable t) {
-            throw load.fail(t);
+            return load.failed(t);
         }
         return load.complete(returned);
     }

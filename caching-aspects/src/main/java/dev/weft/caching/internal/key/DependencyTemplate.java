@@ -9,14 +9,15 @@ import java.util.function.ToIntFunction;
 
 /**
  * A dependency key template such as {@code "product:{id}"}, parsed once. A placeholder names a parameter; its value
- * renders as a string's own text (no quotes) or, for other types, as its key text. {@code {{} and {@code }}} stand
- * for literal braces.
+ * renders as a person would write it ({@link KeyFormatting#appendPlain}): a string as its own text, a number without
+ * its type suffix ({@code product:42}), an enum by its name, anything else as its key text. {@code {{} and {@code }}}
+ * stand for literal braces.
  */
 public final class DependencyTemplate {
 
     private final String template;
     private final String[] literals;   // literals[i] precedes placeholder i; one more literal than placeholders
-    private final int[] placeholders;  // what the index means is up to the caller (key component or argument)
+    private final int[] placeholders;  // what the index means is up to the caller (an argument's index)
 
     private DependencyTemplate(String template, String[] literals, int[] placeholders) {
         this.template = template;
@@ -83,7 +84,7 @@ public final class DependencyTemplate {
         return placeholders.length == 0;
     }
 
-    /** Renders the template; {@code valueAt} returns the value (or key component) for a placeholder's index. */
+    /** Renders the template; {@code valueAt} returns the value for a placeholder's index. */
     public String render(IntFunction<Object> valueAt, KeyFormatting formatting) {
         if (placeholders.length == 0) {
             return literals[0];
@@ -91,14 +92,7 @@ public final class DependencyTemplate {
         StringBuilder sb = new StringBuilder(template.length() + 16);
         for (int p = 0; p < placeholders.length; p++) {
             sb.append(literals[p]);
-            Object v = valueAt.apply(placeholders[p]);
-            if (v instanceof String) {
-                sb.append((String) v);
-            } else if (v instanceof FormattedArg) {
-                sb.append(((FormattedArg) v).text);
-            } else {
-                formatting.append(v, sb);
-            }
+            formatting.appendPlain(valueAt.apply(placeholders[p]), sb);
         }
         sb.append(literals[literals.length - 1]);
         return sb.toString();

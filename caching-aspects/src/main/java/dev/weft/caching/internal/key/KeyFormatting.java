@@ -7,8 +7,6 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Array;
 import java.lang.reflect.RecordComponent;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Calendar;
@@ -22,20 +20,29 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Writes argument values as canonical key text, identical in every JVM for equal values.
+ * Writes argument values as canonical key text, identical in every JVM and on every JDK for equal values, and
+ * different for values that are not equal (up to what an application's own {@code toString()}, formatter or
+ * {@link CacheKey} writes).
  *
- * <p>Rules, in order: a registered {@link KeyFormatter} for the class or a supertype; {@link CacheKey}; {@code null};
- * strings quoted with {@code \} and {@code "} escaped (so {@code ("a,b")} differs from {@code ("a","b")}); characters
- * quoted with {@code '}; booleans and numbers as {@code toString()}; enums by name; {@code UUID}, {@code java.time}
- * values (ISO-8601), {@code Date} (as an instant) and {@code Locale} (as a language tag); classes by binary name;
- * {@code Optional}s; arrays and lists as {@code [a,b]} in order; sets as {@code [a,b]} and maps as {@code {k=v}},
- * sorted by the elements' key text so that hash order never leaks in; records as {@code Name(c1,c2)}; any other
- * object whose class overrides {@code toString()}, by that. An object whose only text is {@code Object.toString()}
- * is refused with {@link UnformattableArgumentException}.
+ * <p>The forms, in order of precedence:
+ * <ol>
+ *   <li>The JDK's own types have fixed forms that no formatter changes (instances of a fleet already use them):
+ *       the scalars of {@link Scalar} ({@code "text"}, {@code 'c'}, {@code 42}, {@code 42L}, {@code 4.2D},
+ *       {@code BigDecimal(10.50)}, ISO-8601 times...), {@code null}, {@code Date(<instant>)},
+ *       {@code Calendar(<instant>[<zone>])}, a {@code Locale}'s language tag, {@code java.lang.String.class},
+ *       {@code Optional[x]}/{@code Optional.empty}, arrays {@code int[]{1,2}}, lists and other collections
+ *       {@code [a,b]}, sets {@code {a,b}} and maps {@code {k=v}} (empty: <code>{=}</code>), the last two sorted by
+ *       their elements' text so that hash order never leaks in.</li>
+ *   <li>An application type that implements {@link CacheKey}: its {@code toCacheKey()}.</li>
+ *   <li>An application type with a registered {@link KeyFormatter} (for it or a supertype): what it writes.</li>
+ *   <li>Application enums {@code Color.RED}, records {@code Point(1,2)}, collections and maps as above.</li>
+ *   <li>Any other class that overrides {@code toString()}: that text.</li>
+ * </ol>
+ * An object whose only text is {@code Object.toString()}'s identity hash is refused with
+ * {@link UnformattableArgumentException}: it would make a different key in every JVM.
  *
  * <p>Thread-safe. The per-class decision is computed once and remembered; registering a formatter forgets them.
  */
@@ -49,13 +56,16 @@ public final class KeyFormatting {
     private final ConcurrentHashMap<Class<?>, Writer> writers = new ConcurrentHashMap<>();
 
     /**
-     * Registers {@code formatter} for {@code type} and its subtypes, replacing a previous one for that exact type.
+     * Registers {@code formatter} for {@code type} and its subtypes, replacing a previous one for that exact type. A
+     * formatter for a JDK supertype ({@code Number}, {@code CharSequence}) never applies to a JDK class that has a
+     * built-in form ({@code Integer}, {@code String}), only to application classes and JDK classes without one.
      *
-     * @throws IllegalArgumentException for a type whose key form is built in and fixed (strings, numbers, ...):
-     *                                  changing it would change keys that other instances already use
+     * @throws IllegalArgumentException for {@code Object} and for JDK types whose key form is built in (strings,
+     *                                  numbers, collections...): changing it would change keys that other instances
+     *                                  already use
      */
     public <T> void register(Class<T> type, KeyFormatter<? super T> formatter) {
-        if (ValueTypes.isValueType(type) || type == Object.class) {
+        if (type == Object.class || (isJdk(type) && builtIn(type) != null) || type.isArray() || type.isPrimitive()) {
             throw new IllegalArgumentException("the key form of " + type.getName() + " is built in and cannot be "
                     + "replaced by a formatter");
         }
@@ -63,9 +73,12 @@ public final class KeyFormatting {
         writers.clear();
     }
 
-    /** Whether values of this exact class would be formatted by a registered formatter. */
-    boolean hasRegisteredFormatter(Class<?> type) {
-        return findRegistered(type) != null;
+    /**
+     * Whether the key text of values of this class comes from the application (a {@link CacheKey} implementation or
+     * a registered formatter) rather than from Weft's built-in forms.
+     */
+    boolean hasApplicationForm(Class<?> type) {
+        return !isJdk(type) && (CacheKey.class.isAssignableFrom(type) || findRegistered(type) != null);
     }
 
     /** Appends the key text of {@code value} to {@code out}. */
@@ -82,6 +95,29 @@ public final class KeyFormatting {
         StringBuilder sb = new StringBuilder(32);
         append(value, sb);
         return sb.toString();
+    }
+
+    /**
+     * Appends {@code value} the way a dependency template shows it, as a person would write the dependency key: a
+     * string or character as it is, a number without its type suffix ({@code product:42} for a {@code long}), an
+     * enum by its name; anything else by its key text.
+     */
+    public void appendPlain(Object value, StringBuilder out) {
+        if (value instanceof String) {
+            out.append((String) value);
+        } else if (value instanceof Character || value instanceof Integer || value instanceof Long
+                || value instanceof Short || value instanceof Byte || value instanceof java.math.BigInteger
+                || value instanceof java.math.BigDecimal || value instanceof java.time.Year) {
+            out.append(value);
+        } else if (value instanceof Double) {
+            out.append(Decimals.toText((Double) value));
+        } else if (value instanceof Float) {
+            out.append(Decimals.toText((Float) value));
+        } else if (value instanceof Enum && !hasApplicationForm(value.getClass())) {
+            out.append(((Enum<?>) value).name());
+        } else {
+            append(value, out);
+        }
     }
 
     /**
@@ -104,47 +140,65 @@ public final class KeyFormatting {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private Writer resolve(Class<?> type) {
+        if (isJdk(type) || type.isArray()) {
+            Writer fixed = builtIn(type);
+            if (fixed != null) {
+                return fixed;
+            }
+        }
+        if (CacheKey.class.isAssignableFrom(type) && !isJdk(type)) {
+            return (f, v, out) -> out.append(((CacheKey) v).toCacheKey());
+        }
         KeyFormatter<?> user = findRegistered(type);
+        if (user != null && !isJdk(type)) {
+            KeyFormatter raw = user;
+            return (f, v, out) -> raw.format(v, out);
+        }
+        Writer generic = builtIn(type);
+        if (generic != null) {
+            return generic;
+        }
+        if (type.isRecord()) {
+            return recordWriter(type);
+        }
         if (user != null) {
             KeyFormatter raw = user;
             return (f, v, out) -> raw.format(v, out);
         }
-        if (CacheKey.class.isAssignableFrom(type)) {
-            return (f, v, out) -> out.append(((CacheKey) v).toCacheKey());
-        }
-        if (type == String.class) {
-            return (f, v, out) -> appendQuoted((String) v, '"', out);
-        }
-        if (type == Character.class) {
-            return (f, v, out) -> appendQuoted(String.valueOf((char) (Character) v), '\'', out);
-        }
-        if (type == Boolean.class || type == Integer.class || type == Long.class || type == Short.class
-                || type == Byte.class || type == Double.class || type == Float.class || type == BigInteger.class
-                || type == UUID.class || type == BigDecimal.class) {
+        if (overridesToString(type)) {
             return (f, v, out) -> out.append(v);
+        }
+        throw new UnformattableArgumentException(type);
+    }
+
+    /** The built-in form of a class, or {@code null} when it has none (records are handled apart). */
+    private static Writer builtIn(Class<?> type) {
+        Scalar scalar = Scalar.of(type);
+        if (scalar != null) {
+            return (f, v, out) -> scalar.write(v, out);
         }
         if (Enum.class.isAssignableFrom(type)) {
-            return (f, v, out) -> out.append(((Enum<?>) v).name());
-        }
-        if (type.getPackageName().equals("java.time") || type.getPackageName().startsWith("java.time.")) {
-            // every value type of java.time prints itself in ISO-8601 form, independent of the JVM's locale and zone
-            return (f, v, out) -> out.append(v);
+            return (f, v, out) -> {
+                Enum<?> e = (Enum<?>) v;
+                out.append(e.getDeclaringClass().getSimpleName()).append('.').append(e.name());
+            };
         }
         if (Date.class.isAssignableFrom(type)) {
             // Date.toString() depends on the JVM's time zone: use the instant
-            return (f, v, out) -> out.append(Instant.ofEpochMilli(((Date) v).getTime()));
+            return (f, v, out) -> out.append("Date(").append(Instant.ofEpochMilli(((Date) v).getTime())).append(')');
         }
         if (Calendar.class.isAssignableFrom(type)) {
             return (f, v, out) -> {
                 Calendar c = (Calendar) v;
-                out.append(c.toInstant()).append('[').append(c.getTimeZone().getID()).append(']');
+                out.append("Calendar(").append(c.toInstant()).append('[').append(c.getTimeZone().getID())
+                        .append("])");
             };
         }
         if (type == Locale.class) {
             return (f, v, out) -> out.append(((Locale) v).toLanguageTag());
         }
         if (type == Class.class) {
-            return (f, v, out) -> out.append(((Class<?>) v).getName());
+            return (f, v, out) -> out.append(((Class<?>) v).getName()).append(".class");
         }
         if (type == Optional.class) {
             return (f, v, out) -> {
@@ -158,8 +212,15 @@ public final class KeyFormatting {
                 }
             };
         }
-        if (type == OptionalInt.class || type == OptionalLong.class || type == OptionalDouble.class) {
+        if (type == OptionalInt.class || type == OptionalLong.class) {
             return (f, v, out) -> out.append(v);
+        }
+        if (type == OptionalDouble.class) {
+            return (f, v, out) -> {
+                OptionalDouble o = (OptionalDouble) v;
+                out.append(o.isPresent() ? "OptionalDouble[" + Decimals.toText(o.getAsDouble()) + "]"
+                        : "OptionalDouble.empty");
+            };
         }
         if (type.isArray()) {
             return KeyFormatting::appendArray;
@@ -173,13 +234,20 @@ public final class KeyFormatting {
         if (Map.class.isAssignableFrom(type)) {
             return (f, v, out) -> f.appendMap((Map<?, ?>) v, out);
         }
-        if (type.isRecord()) {
-            return recordWriter(type);
+        return null;
+    }
+
+    /** Whether the JDK itself (the boot or platform class loader) defines the class. */
+    static boolean isJdk(Class<?> type) {
+        Class<?> t = type;
+        while (t.isArray()) {
+            t = t.getComponentType();
         }
-        if (overridesToString(type)) {
-            return (f, v, out) -> out.append(v);
+        if (t.isPrimitive()) {
+            return true;
         }
-        throw new UnformattableArgumentException(type);
+        ClassLoader loader = t.getClassLoader();
+        return loader == null || loader == ClassLoader.getPlatformClassLoader();
     }
 
     private KeyFormatter<?> findRegistered(Class<?> type) {
@@ -243,7 +311,7 @@ public final class KeyFormatting {
                 }
             }
         }
-        String name = simpleName(type);
+        String name = type.getSimpleName();
         return (f, v, out) -> {
             out.append(name).append('(');
             for (int i = 0; i < accessors.length; i++) {
@@ -264,28 +332,17 @@ public final class KeyFormatting {
         };
     }
 
-    private static String simpleName(Class<?> type) {
-        String binary = type.getName();
-        return binary.substring(binary.lastIndexOf('.') + 1);
-    }
-
     private static void appendArray(KeyFormatting f, Object array, StringBuilder out) {
-        out.append('[');
-        int n = Array.getLength(array);
         Class<?> component = array.getClass().getComponentType();
+        out.append(array.getClass().getSimpleName()).append('{');
+        int n = Array.getLength(array);
         for (int i = 0; i < n; i++) {
             if (i > 0) {
                 out.append(',');
             }
-            if (component == char.class) {
-                appendQuoted(String.valueOf(((char[]) array)[i]), '\'', out);
-            } else if (component.isPrimitive()) {
-                out.append(Array.get(array, i));
-            } else {
-                f.append(((Object[]) array)[i], out);
-            }
+            f.append(component.isPrimitive() ? Array.get(array, i) : ((Object[]) array)[i], out);
         }
-        out.append(']');
+        out.append('}');
     }
 
     private void appendInOrder(Collection<?> c, StringBuilder out) {
@@ -307,12 +364,14 @@ public final class KeyFormatting {
             parts.add(format(e));
         }
         parts.sort(null);
-        out.append('[');
-        out.append(String.join(",", parts));
-        out.append(']');
+        out.append('{').append(String.join(",", parts)).append('}');
     }
 
     private void appendMap(Map<?, ?> m, StringBuilder out) {
+        if (m.isEmpty()) {
+            out.append("{=}");
+            return;
+        }
         List<String> parts = new ArrayList<>(m.size());
         for (Map.Entry<?, ?> e : m.entrySet()) {
             StringBuilder entry = new StringBuilder();
@@ -322,21 +381,6 @@ public final class KeyFormatting {
             parts.add(entry.toString());
         }
         parts.sort(null);
-        out.append('{');
-        out.append(String.join(",", parts));
-        out.append('}');
-    }
-
-    /** Appends {@code s} between {@code quote}s, escaping the quote and the backslash with a backslash. */
-    static void appendQuoted(String s, char quote, StringBuilder out) {
-        out.append(quote);
-        for (int i = 0, n = s.length(); i < n; i++) {
-            char c = s.charAt(i);
-            if (c == quote || c == '\\') {
-                out.append('\\');
-            }
-            out.append(c);
-        }
-        out.append(quote);
+        out.append('{').append(String.join(",", parts)).append('}');
     }
 }

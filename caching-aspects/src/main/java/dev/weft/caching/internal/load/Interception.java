@@ -1,15 +1,16 @@
 package dev.weft.caching.internal.load;
 
-import dev.weft.caching.internal.key.MethodKey;
+import dev.weft.caching.backend.ItemKey;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A {@code CachingServices.invalidate(...)} or {@code refresh(...)} in progress on one thread: cached calls made by
- * its lambda are intercepted instead of being served normally. Thread-confined.
+ * A {@code CachingServices.invalidate(...)} or {@code refresh(...)} in progress on one thread: the cached calls its
+ * lambda makes are intercepted instead of being served normally. A refreshed call's own body runs above this frame,
+ * so the cached calls inside that body are not intercepted.
  */
-public final class Interception {
+public final class Interception extends Frame {
 
     /** What the intercepted call does. */
     public enum Kind {
@@ -22,7 +23,8 @@ public final class Interception {
     private final Kind kind;
     private final List<String> intercepted = new ArrayList<>(1);
 
-    public Interception(Kind kind) {
+    Interception(Frame parent, Kind kind) {
+        super(parent);
         this.kind = kind;
     }
 
@@ -30,7 +32,7 @@ public final class Interception {
         return kind;
     }
 
-    public void record(MethodKey key) {
+    public void record(ItemKey key) {
         intercepted.add(key.canonical());
     }
 

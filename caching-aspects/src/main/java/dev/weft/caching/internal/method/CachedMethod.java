@@ -3,43 +3,55 @@ package dev.weft.caching.internal.method;
 import dev.weft.caching.Cached;
 import dev.weft.caching.CachingConfigurationException;
 import dev.weft.caching.CachingProfile;
-import dev.weft.caching.NotCacheKey;
 import dev.weft.caching.backend.CacheItem;
 import dev.weft.caching.backend.CachingBackend;
+import dev.weft.caching.backend.ItemKey;
+import dev.weft.caching.backend.ItemRead;
 import dev.weft.caching.backend.LoadToken;
 import dev.weft.caching.internal.CachingRuntime;
 import dev.weft.caching.internal.key.DependencyTemplate;
 import dev.weft.caching.internal.key.KeyShape;
-import dev.weft.caching.internal.key.MethodKey;
+import dev.weft.caching.internal.load.CallStack;
+import dev.weft.caching.internal.load.Frame;
 import dev.weft.caching.internal.load.Interception;
 import dev.weft.caching.internal.load.LoadContext;
-import dev.weft.caching.internal.load.ThreadState;
-import org.aspectj.lang.JoinPoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Everything Weft knows about one {@link Cached} method, computed once at its first call: the key shape, the
- * resolved settings, the dependency templates, the result shape, the loads in flight and the statistics.
+ * One {@link Cached} method: what Weft knows about it (computed once, at its first call), its hit path
+ * ({@link #lookup}) and its miss path ({@link #load}), which reads top to bottom:
  *
- * <p>{@link #lookup(MethodKey)} is the hit path: a few field reads and one backend lookup. Everything else
- * (interception, disabled caching, dependency propagation, single flight, auto-reload) is in {@link #load}.
+ * <ol>
+ *   <li>an imperative invalidation or refresh, or a background reload, takes the call over;</li>
+ *   <li>what the backend holds: a fresh item is an answer; an expired one inside its fail-safe period may stand in
+ *       if the reload fails or is slow;</li>
+ *   <li>the caller owns the load of the key ({@link SingleFlight}) and runs the body ({@link Owner}), or starts it in
+ *       the background (auto-reload, soft timeout, {@link BackgroundLoads});</li>
+ *   <li>or it waits for the load in progress and takes its {@link Outcome}: the stored value, the failure (or the
+ *       fail-safe value), or, past the load's deadline, the load itself.</li>
+ * </ol>
+ *
+ * <p>Invalidated values are never served: a stale value comes only from the backend's {@link CachingBackend#read},
+ * which never returns an item an invalidation removed, and is checked, by identity, to be still held just before it
+ * is returned.
  */
 public final class CachedMethod {
 
     private static final Logger LOG = LoggerFactory.getLogger(CachedMethod.class);
 
-    /** Returned by {@link #lookup(MethodKey)} when the hit path has no value. */
+    /** Returned by {@link #lookup(ItemKey)} when the hit path has no value. */
     public static final Object MISS = new Object();
+
+    /** Returned by {@link #staleValue} when the stale item is no longer held. */
+    static final Object NOT_SERVED = new Object();
 
     private final Method method;
     private final String display;
@@ -50,14 +62,14 @@ public final class CachedMethod {
     /** {@code null} when results are stored as they are: the hit path tests this field instead of calling. */
     final ResultShape shape;
     volatile MethodSettings settings;
-    private volatile Reloader reloader;
-    final ConcurrentHashMap<MethodKey, Flight> inFlight = new ConcurrentHashMap<>();
     final MethodStatistics statistics = new MethodStatistics();
+    final SingleFlight flights;
+    private final StaleLog staleLog;
+    private volatile Method accessible;
 
-    CachedMethod(Method method, JoinPoint.StaticPart joinPoint) {
+    CachedMethod(Method method, String[] names) {
         this.method = method;
         Cached cached = method.getAnnotation(Cached.class);
-        String[] names = ParameterNames.of(method, joinPoint);
         String[] messageNames = ParameterNames.forMessages(method, names);
         this.display = ParameterNames.display(method, names);
         if (cached == null) {
@@ -66,31 +78,17 @@ public final class CachedMethod {
         if (method.getReturnType() == void.class) {
             throw new CachingConfigurationException(display + ": @Cached cannot be used on a void method");
         }
-        Class<?>[] types = method.getParameterTypes();
-        Annotation[][] annotations = method.getParameterAnnotations();
-        List<Integer> keyParams = new ArrayList<>();
-        for (int i = 0; i < types.length; i++) {
-            if (!has(annotations[i], NotCacheKey.class)) {
-                keyParams.add(i);
-            }
-        }
-        int[] keyIndexes = keyParams.stream().mapToInt(Integer::intValue).toArray();
-        this.keys = new KeyShape(method.getDeclaringClass().getName(), method.getName(), display, types,
-                messageNames, keyIndexes, CachingRuntime.FORMATTING, CachingRuntime::maxKeyLength);
+        int[] keyIndexes = ParameterNames.keyParameters(method);
+        this.keys = new KeyShape(method.getDeclaringClass().getName(), ParameterNames.methodPart(method), display,
+                method.getParameterTypes(), messageNames, keyIndexes, CachingRuntime.FORMATTING,
+                CachingRuntime::maxKeyLength);
         this.declared = DeclaredSettings.of(cached, method.getDeclaringClass(), display);
         this.settings = resolveSettings();
         this.dependsOn = parseTemplates(cached.dependsOn(), names, keyIndexes);
         this.zeroValue = zeroValue(method.getReturnType());
         this.shape = ResultShape.of(method.getReturnType(), display);
-    }
-
-    private static boolean has(Annotation[] annotations, Class<? extends Annotation> type) {
-        for (Annotation a : annotations) {
-            if (a.annotationType() == type) {
-                return true;
-            }
-        }
-        return false;
+        this.flights = new SingleFlight(statistics, display);
+        this.staleLog = new StaleLog(display);
     }
 
     private DependencyTemplate[] parseTemplates(String[] templates, String[] names, int[] keyIndexes) {
@@ -102,9 +100,9 @@ public final class CachedMethod {
                     throw new CachingConfigurationException(owner + ": placeholder {" + name + "} needs parameter "
                             + "names; compile " + method.getDeclaringClass().getName() + " with -parameters");
                 }
-                for (int k = 0; k < keyIndexes.length; k++) {
-                    if (names[keyIndexes[k]].equals(name)) {
-                        return k;
+                for (int index : keyIndexes) {
+                    if (names[index].equals(name)) {
+                        return index;
                     }
                 }
                 return -1;
@@ -148,12 +146,17 @@ public final class CachedMethod {
                     + "'; register it before the first call with CachingServices.setProfile(CachingProfile.builder(\""
                     + declared.profile + "\")...build())");
         }
-        return MethodSettings.resolve(declared, profile);
+        return MethodSettings.resolve(declared, profile, CachingRuntime.enabled, display);
     }
 
-    void profileChanged(CachingProfile profile) {
-        if (profile.name().equals(declared.profile)) {
-            settings = MethodSettings.resolve(declared, profile);
+    /** Re-resolves the settings after {@code profile} changed ({@code null}: the global switch changed). */
+    void settingsChanged(CachingProfile profile) {
+        if (profile == null || profile.name().equals(declared.profile)) {
+            try {
+                settings = resolveSettings();
+            } catch (CachingConfigurationException e) {
+                LOG.warn("{}: keeping the previous settings: {}", display, e.getMessage());
+            }
         }
     }
 
@@ -186,15 +189,15 @@ public final class CachedMethod {
 
     /**
      * Returns what the caller gets for {@code key} when it is cached, or {@link #MISS}. Returns {@link #MISS}
-     * without looking when the call needs the slow path: caching off, no backend yet, or some thread intercepting or
-     * running a cached body (which may need this hit's dependencies).
+     * without looking when the call needs the slow path: caching off, no backend yet, or this thread is inside a
+     * cached body (which needs this hit's dependencies), an imperative invalidation or a background reload.
      */
-    public Object lookup(MethodKey key) {
-        if (CachingRuntime.attention != 0) {
+    public Object lookup(ItemKey key) {
+        if (!settings.enabled || CallStack.top() != null) {
             return MISS;
         }
         CachingBackend backend = CachingRuntime.backend;
-        if (backend == null || !settings.enabled) {
+        if (backend == null) {
             return MISS;
         }
         CacheItem item = backend.get(key);
@@ -206,91 +209,165 @@ public final class CachedMethod {
         return s == null ? item.value() : s.toCaller(item.value());
     }
 
-    // ---- the slow path ------------------------------------------------------------------------------------------
+    // ---- the miss path ------------------------------------------------------------------------------------------
 
     /**
      * Decides what a call that the hit path did not answer does; see {@link Load}. {@code target} and {@code args}
-     * are the call's (the target is {@code null} for a static method); auto-reload remembers them to call the method
-     * again later.
+     * are the call's (the target is {@code null} for a static method); a background reload calls the method again
+     * with them.
      */
-    public Load load(MethodKey key, Object target, Object[] args) {
-        ThreadState thread = ThreadState.get();
-        Interception interception = thread.interception();
-        if (interception != null) {
-            return intercept(thread, interception, key, target, args);
+    public Load load(ItemKey key, Object target, Object[] args) {
+        Frame top = CallStack.top();
+        if (top instanceof Interception) {
+            return intercept((Interception) top, key, args);
         }
+        if (top instanceof BackgroundLoad && ((BackgroundLoad) top).take(this, key)) {
+            BackgroundLoad background = (BackgroundLoad) top;
+            return own(background.flight, key, args, background.backend, settings, null, true);
+        }
+        LoadContext enclosing = CallStack.enclosing(top);
         MethodSettings s = settings;
-        if (!CachingRuntime.enabled || !s.enabled) {
+        if (!s.enabled) {
             statistics.uncached.increment();
-            return Load.runUncached(this, key, thread);
+            return Load.Uncached.of(this, key, args, enclosing);
         }
         CachingBackend backend = CachingRuntime.backend();
+        long softDeadline = s.softTimeoutNanos > 0 ? System.nanoTime() + s.softTimeoutNanos : Long.MAX_VALUE;
         for (int attempt = 0; ; attempt++) {
-            CacheItem item = backend.get(key);
-            if (item != null) {
-                statistics.hits.increment();
-                propagate(thread, key, item.dependencies());
-                return Load.result(toCaller(item.value()));
-            }
-            if (s.autoReload) {
-                Reloader.Remembered last = reloader().lastValue(backend, key);
-                if (last != null) {
-                    statistics.staleServed.increment();
-                    reloader().reloadInBackground(key, last);
-                    propagate(thread, key, last.dependencies);
-                    return Load.result(toCaller(last.stored));
+            // 1. What the backend holds. A fresh item is the answer; an expired one, inside its fail-safe period,
+            //    may stand in for the new value if the reload fails or is slow.
+            CacheItem stale = null;
+            if (s.readsStale) {
+                ItemRead read = backend.read(key);
+                if (read != null) {
+                    if (read.state() != ItemRead.State.STALE) {
+                        if (read.state() == ItemRead.State.REFRESH) {
+                            refreshInBackground(key, backend, s, target, args);
+                        }
+                        return hit(read.item(), key, enclosing);
+                    }
+                    stale = read.item();
+                }
+            } else {
+                CacheItem item = backend.get(key);
+                if (item != null) {
+                    return hit(item, key, enclosing);
                 }
             }
-            Flight mine = new Flight(shape != null && shape.isAsync());
-            Flight other = inFlight.putIfAbsent(key, mine);
-            if (other == null) {
+
+            // 2. Own the load of this key, or join the one in progress (taking it over if it is past its deadline).
+            Flight mine = new Flight(key, s.loadWaitTimeoutNanos, shape != null && shape.isAsync());
+            Flight flight = flights.claim(mine);
+            if (flight == mine) {
                 statistics.misses.increment();
-                return startLoad(thread, backend, key, mine, null, target, args);
-            }
-            if (other.owner == Thread.currentThread() && other.bodyRunning) {
+                if (stale == null || !(s.autoReload || s.softTimeoutNanos > 0)) {
+                    return own(flight, key, args, backend, s, stale, false);
+                }
+                // an expired value exists: the body runs in the background, and this caller gets that value now
+                // (auto-reload) or once the soft timeout passes, unless the reload is quicker
+                BackgroundLoads.start(this, flight, backend, target, args);
+                if (s.autoReload) {
+                    Object v = staleValue(stale, key, backend, enclosing, StaleReason.AUTO_RELOAD);
+                    if (v != NOT_SERVED) {
+                        return new Load.Answer(toCaller(v));
+                    }
+                }
+            } else if (flight.owner == Thread.currentThread() && flight.bodyRunning) {
                 // the body calls itself with the same arguments: waiting for ourselves would never end
                 statistics.uncached.increment();
-                return Load.runUncached(this, key, thread);
-            }
-            if (other.shared != null) {
-                if (System.nanoTime() - other.startNanos > s.loadWaitTimeoutNanos) {
-                    // a future that never completes must not capture its key forever: after the wait timeout,
-                    // new callers start a load of their own
-                    statistics.waitTimeouts.increment();
-                    if (inFlight.replace(key, other, mine)) {
-                        statistics.misses.increment();
-                        return startLoad(thread, backend, key, mine, null, target, args);
-                    }
-                    continue;
+                return Load.Uncached.of(this, key, args, enclosing);
+            } else if (stale != null && s.autoReload) {
+                // auto-reload: while the reload runs, every caller gets the expired value at once
+                Object v = staleValue(stale, key, backend, enclosing, StaleReason.AUTO_RELOAD);
+                if (v != NOT_SERVED) {
+                    return new Load.Answer(toCaller(v));
                 }
                 statistics.waits.increment();
-                Load joined = joinAsync(thread, backend, key, other, mine, attempt, s, target, args);
+            } else {
+                statistics.waits.increment();
+            }
+
+            // 3. Wait for the load in progress.
+            if (flight.shared != null) {
+                Load joined = joinAsync(flight, key, args, backend, s, enclosing, stale, softDeadline);
                 if (joined != null) {
                     return joined;
                 }
                 continue;
             }
-            statistics.waits.increment();
-            switch (other.await(s.loadWaitTimeoutNanos)) {
-                case VALUE:
-                    propagate(thread, key, other.dependencies());
-                    return Load.result(toCaller(other.value()));
-                case FAILED:
-                    return Load.failed(other.failure());
-                case STALE:
-                    if (attempt == 0) {
-                        continue;
-                    }
-                    statistics.uncached.increment();
-                    return Load.runUncached(this, key, thread);
-                case TIMEOUT:
-                default:
-                    statistics.waitTimeouts.increment();
-                    statistics.uncached.increment();
-                    LOG.warn("{}: gave up waiting for another thread's load of {} after the profile's "
-                            + "loadWaitTimeout; running the method uncached", display, key);
-                    return Load.runUncached(this, key, thread);
+            Outcome outcome = flight.await(stale != null ? softDeadline : Long.MAX_VALUE);
+            if (outcome instanceof Outcome.Stored) {
+                Outcome.Stored stored = (Outcome.Stored) outcome;
+                propagate(enclosing, key, stored.dependencies());
+                return new Load.Answer(toCaller(stored.value()));
             }
+            if (outcome instanceof Outcome.Failed) {
+                Throwable failure = ((Outcome.Failed) outcome).failure();
+                if (stale != null && failure instanceof Exception) {
+                    Object v = staleValue(stale, key, backend, enclosing, StaleReason.FAIL_SAFE);
+                    if (v != NOT_SERVED) {
+                        return new Load.Answer(toCaller(v));
+                    }
+                }
+                return new Load.Failure(failure);
+            }
+            if (outcome instanceof Outcome.TimedOut) {
+                if (stale != null && !flight.expiredAt(System.nanoTime())) {
+                    Object v = staleValue(stale, key, backend, enclosing, StaleReason.SOFT_TIMEOUT);
+                    if (v != NOT_SERVED) {
+                        return new Load.Answer(toCaller(v));
+                    }
+                }
+                continue; // the flight is past its deadline: the next claim takes it over
+            }
+            if (outcome instanceof Outcome.Interrupted || attempt > 0) {
+                statistics.uncached.increment();
+                return Load.Uncached.of(this, key, args, enclosing);
+            }
+            // NotStored or Abandoned: this caller may have started after the invalidation that kept the value from
+            // being stored, so it must not take that value; it looks again, once
+        }
+    }
+
+    /** A value found on the slow path: counted as a hit, its dependencies passed to the enclosing call. */
+    private Load hit(CacheItem item, ItemKey key, LoadContext enclosing) {
+        statistics.hits.increment();
+        propagate(enclosing, key, item.dependencies());
+        return new Load.Answer(toCaller(item.value()));
+    }
+
+    /** Makes the caller the owner of {@code flight} ({@code null} for a refresh): it will run the body. */
+    private Load own(Flight flight, ItemKey key, Object[] args, CachingBackend backend, MethodSettings s,
+                     CacheItem fallback, boolean background) {
+        LoadToken token;
+        try {
+            token = backend.beginLoad(key);
+        } catch (RuntimeException e) {
+            if (flight != null) {
+                flights.close(flight);
+                flight.finish(Outcome.ABANDONED);
+            }
+            LOG.warn("{}: the caching backend failed to begin a load; running the method uncached", display, e);
+            statistics.uncached.increment();
+            return Load.Uncached.of(this, key, args, CallStack.enclosing(CallStack.top()));
+        }
+        if (flight != null) {
+            flight.backend = backend;
+            flight.token = token;
+            if (flight.superseded) {
+                // taken over before the token existed: the takeover could not abandon it, so this does
+                backend.abandon(token);
+            }
+        }
+        return new Owner(this, key, args, backend, token, flight, s, fallback, background);
+    }
+
+    /** Starts one background reload of a fresh item past its eager-refresh point, unless a load is in progress. */
+    private void refreshInBackground(ItemKey key, CachingBackend backend, MethodSettings s, Object target,
+                                     Object[] args) {
+        Flight mine = new Flight(key, s.loadWaitTimeoutNanos, shape != null && shape.isAsync());
+        if (flights.claim(mine) == mine) {
+            BackgroundLoads.start(this, mine, backend, target, args);
         }
     }
 
@@ -301,103 +378,150 @@ public final class CachedMethod {
      * waits until the owner's body has returned its future, so that the load's dependencies are known. Returns
      * {@code null} when the caller must look again.
      */
-    private Load joinAsync(ThreadState thread, CachingBackend backend, MethodKey key, Flight other, Flight mine,
-                           int attempt, MethodSettings s, Object target, Object[] args) {
+    private Load joinAsync(Flight other, ItemKey key, Object[] args, CachingBackend backend, MethodSettings s,
+                           LoadContext enclosing, CacheItem stale, long softDeadline) {
+        ResultShape.Async future = (ResultShape.Async) shape;
         LoadToken running = other.token;
-        if (!other.hasOutcome() && running != null && !isNested(thread)
-                && !isStale(other.backend, running, null, key) && inFlight.get(key) == other) {
+        if (!other.hasOutcome() && running != null && enclosing == null
+                && !isStale(other.backend, running, null) && flights.isOpen(other)) {
             // nothing was invalidated since the load began: any invalidation that overlaps it from now on began
             // after this call did. (A nested call waits instead: its enclosing call needs the dependencies.)
-            return Load.result(((ResultShape.Future) shape).share(other.shared));
+            return new Load.Answer(shareAsync(future, other, key, backend, stale, softDeadline));
         }
-        switch (other.await(s.loadWaitTimeoutNanos)) {
-            case VALUE:
-                break;
-            case FAILED:
-                // the body threw before returning a future: share its failed future
-                return Load.result(((ResultShape.Future) shape).share(other.shared));
-            case STALE:
-                if (attempt == 0) {
-                    return null;
-                }
-                statistics.uncached.increment();
-                return Load.runUncached(this, key, thread);
-            case TIMEOUT:
-            default:
-                statistics.waitTimeouts.increment();
-                statistics.uncached.increment();
-                LOG.warn("{}: gave up waiting for another thread's load of {} after the profile's "
-                        + "loadWaitTimeout; running the method uncached", display, key);
-                return Load.runUncached(this, key, thread);
+        Outcome outcome = other.await(Long.MAX_VALUE);
+        if (outcome instanceof Outcome.Failed) {
+            // the body threw before returning a future: share its failed future
+            return new Load.Answer(shareAsync(future, other, key, backend, stale, softDeadline));
         }
-        if (isStale(other.backend, other.token, other.dependencies(), key)) {
-            if (inFlight.replace(key, other, mine)) {
-                statistics.misses.increment();
-                return startLoad(thread, backend, key, mine, null, target, args);
+        if (outcome instanceof Outcome.TimedOut) {
+            return null;
+        }
+        if (!(outcome instanceof Outcome.Returned)) {
+            if (outcome instanceof Outcome.Interrupted) {
+                statistics.uncached.increment();
+                return Load.Uncached.of(this, key, args, enclosing);
             }
             return null;
         }
-        // The answer counts only if the token was still live when it was given: the owner removes its flight before
-        // it ends the token, so the flight still being there shows it was.
-        if (inFlight.get(key) != other) {
+        Set<String> dependencies = ((Outcome.Returned) outcome).dependencies();
+        if (isStale(other.backend, other.token, dependencies)) {
+            Flight mine = new Flight(key, s.loadWaitTimeoutNanos, true);
+            if (flights.replace(other, mine)) {
+                statistics.misses.increment();
+                return own(mine, key, args, backend, s, stale, false);
+            }
             return null;
         }
-        propagate(thread, key, other.dependencies());
-        return Load.result(((ResultShape.Future) shape).share(other.shared));
+        // The answer counts only if the token was still live when it was given: the owner closes its flight before
+        // it ends the token, so the flight still being open shows it was.
+        if (!flights.isOpen(other)) {
+            return null;
+        }
+        propagate(enclosing, key, dependencies);
+        return new Load.Answer(shareAsync(future, other, key, backend, stale, softDeadline));
     }
 
-    private boolean isStale(CachingBackend backend, LoadToken token, Set<String> dependencies, MethodKey key) {
+    /**
+     * A joiner's own dependent of an asynchronous flight's future, which, when an expired value exists, completes with
+     * that value if the load fails (fail-safe) or is still running at the soft timeout.
+     */
+    private Object shareAsync(ResultShape.Async future, Flight flight, ItemKey key, CachingBackend backend,
+                              CacheItem stale, long softDeadline) {
+        CompletableFuture<Object> mine = future.dependent(flight.shared);
+        if (stale == null) {
+            return future.toCallerFuture(mine, flight.upstream);
+        }
+        CompletableFuture<Object> guarded = withFailSafe(mine, stale, key, backend);
+        if (softDeadline != Long.MAX_VALUE) {
+            long wait = Math.max(0, softDeadline - System.nanoTime());
+            CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS).execute(() -> {
+                if (!guarded.isDone()) {
+                    Object v = staleValue(stale, key, backend, null, StaleReason.SOFT_TIMEOUT);
+                    if (v != NOT_SERVED) {
+                        guarded.complete(v);
+                    }
+                }
+            });
+        }
+        return future.toCallerFuture(guarded, flight.upstream);
+    }
+
+    /** {@code future}, or the stale value if it fails and that value is still held. */
+    CompletableFuture<Object> withFailSafe(CompletableFuture<Object> future, CacheItem stale, ItemKey key,
+                                           CachingBackend backend) {
+        return future.exceptionallyCompose(t -> {
+            Object v = staleValue(stale, key, backend, null, StaleReason.FAIL_SAFE);
+            return v != NOT_SERVED ? CompletableFuture.completedFuture(v) : CompletableFuture.failedFuture(t);
+        });
+    }
+
+    /**
+     * The stored value of an expired item, if the backend still holds that very item (no invalidation removed it, no
+     * newer value replaced it); else {@link #NOT_SERVED}. Counts and logs what it serves, and keeps an enclosing
+     * cached call from storing a result built on it.
+     */
+    Object staleValue(CacheItem stale, ItemKey key, CachingBackend backend, LoadContext enclosing,
+                      StaleReason reason) {
+        ItemRead now;
+        try {
+            now = backend.read(key);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: the caching backend failed to read; not serving an expired value", display, e);
+            return NOT_SERVED;
+        }
+        if (now == null || now.item() != stale) {
+            return NOT_SERVED;
+        }
+        statistics.staleServed.increment();
+        if (reason == StaleReason.FAIL_SAFE) {
+            statistics.failSafeActivations.increment();
+        } else if (reason == StaleReason.SOFT_TIMEOUT) {
+            statistics.softTimeouts.increment();
+        }
+        staleLog.served(reason, key);
+        if (enclosing != null) {
+            // the enclosing result would be built on an expired value: it is returned, not stored
+            enclosing.servedStale();
+            propagate(enclosing, key, stale.dependencies());
+        }
+        return stale.value();
+    }
+
+    private boolean isStale(CachingBackend backend, LoadToken token, Set<String> dependencies) {
         try {
             return backend.isStale(token, dependencies);
         } catch (RuntimeException e) {
-            LOG.warn("{}: the caching backend failed to tell whether the load of {} is stale; loading again",
-                    display, key, e);
+            LOG.warn("{}: the caching backend failed to tell whether a load is stale; loading again", display, e);
             return true;
         }
     }
 
-    private static boolean isNested(ThreadState thread) {
-        LoadContext enclosing = thread.context();
-        return enclosing != null && !enclosing.isBarrier();
-    }
-
-    private Load startLoad(ThreadState thread, CachingBackend backend, MethodKey key, Flight flight,
-                           Interception paused, Object target, Object[] args) {
-        LoadToken token;
-        try {
-            token = backend.beginLoad(key);
-        } catch (RuntimeException e) {
-            if (flight != null) {
-                inFlight.remove(key, flight);
-                flight.abandon();
-            }
-            if (paused != null) {
-                thread.resumeInterception(paused);
-            }
-            LOG.warn("{}: the caching backend failed to begin a load of {}; running the method uncached", display,
-                    key, e);
-            statistics.uncached.increment();
-            return Load.runUncached(this, key, thread);
-        }
-        if (flight != null) {
-            flight.backend = backend;
-            flight.token = token;
-        }
-        return Load.owner(this, key, backend, token, flight, thread, paused, target, args);
-    }
-
-    private Load intercept(ThreadState thread, Interception interception, MethodKey key, Object target,
-                           Object[] args) {
+    private Load intercept(Interception interception, ItemKey key, Object[] args) {
         interception.record(key);
+        CachingBackend backend = CachingRuntime.backend();
         if (interception.kind() == Interception.Kind.INVALIDATE) {
             statistics.invalidations.increment();
-            CachingRuntime.backend().invalidate(key.canonical());
-            return Load.result(zeroValue);
+            backend.invalidate(key.canonical());
+            return new Load.Answer(zeroValue);
         }
         // REFRESH: run the body as the owner of a load that replaces whatever is stored; its own cached calls are
-        // not intercepted.
-        Interception paused = thread.pauseInterception();
-        return startLoad(thread, CachingRuntime.backend(), key, null, paused, target, args);
+        // not intercepted (its context is above the interception)
+        return own(null, key, args, backend, settings, null, false);
+    }
+
+    /** The method, made accessible for background reloads; {@code null} (logged once) when it cannot be. */
+    Method accessibleMethod() {
+        Method m = accessible;
+        if (m == null) {
+            try {
+                method.setAccessible(true);
+                accessible = m = method;
+            } catch (RuntimeException e) {
+                LOG.warn("{}: background reloads cannot call the method reflectively ({}); callers load it "
+                        + "themselves", display, e.toString());
+            }
+        }
+        return m;
     }
 
     Object toCaller(Object stored) {
@@ -410,45 +534,22 @@ public final class CachedMethod {
         return s == null ? returned : s.toStored(returned);
     }
 
-    /** The auto-reload state, created on first need (a profile may turn auto-reload on at run time). */
-    Reloader reloader() {
-        Reloader r = reloader;
-        if (r == null) {
-            synchronized (this) {
-                r = reloader;
-                if (r == null) {
-                    reloader = r = new Reloader(this);
-                }
-            }
-        }
-        return r;
-    }
-
-    /** Forgets auto-reload's remembered values. */
-    void forgetRemembered() {
-        Reloader r = reloader;
-        if (r != null) {
-            r.forget();
-        }
-    }
-
-    /** Passes a call's key and dependencies up to the enclosing cached call running on this thread, if any. */
-    static void propagate(ThreadState thread, MethodKey key, Collection<String> dependencies) {
-        LoadContext enclosing = thread.context();
-        if (enclosing != null && !enclosing.isBarrier()) {
+    /** Passes a call's key and dependencies up to {@code enclosing}, the cached body that made the call, if any. */
+    static void propagate(LoadContext enclosing, ItemKey key, Collection<String> dependencies) {
+        if (enclosing != null) {
             enclosing.add(key.canonical());
             enclosing.addAll(dependencies);
         }
     }
 
-    /** The dependencies an item of {@code key} carries: its templates, then what its body added. */
-    Set<String> dependenciesOf(MethodKey key, Set<String> collected) {
+    /** The dependencies an item of a call with {@code args} carries: its templates, then what its body added. */
+    Set<String> dependenciesOf(Object[] args, Set<String> collected) {
         if (dependsOn.length == 0) {
             return collected.isEmpty() ? Set.of() : Set.copyOf(collected);
         }
         Set<String> all = new LinkedHashSet<>();
         for (DependencyTemplate t : dependsOn) {
-            all.add(t.render(key::component, CachingRuntime.FORMATTING));
+            all.add(t.render(i -> args[i], CachingRuntime.FORMATTING));
         }
         all.addAll(collected);
         return Set.copyOf(all);

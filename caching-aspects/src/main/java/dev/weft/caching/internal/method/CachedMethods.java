@@ -34,7 +34,7 @@ public final class CachedMethods {
     private static final List<Consumer<CachedMethod>> CREATION_LISTENERS = new CopyOnWriteArrayList<>();
 
     static {
-        ProfileListeners.add(profile -> BY_METHOD.values().forEach(m -> m.profileChanged(profile)));
+        ProfileListeners.add(profile -> BY_METHOD.values().forEach(m -> m.settingsChanged(profile)));
     }
 
     /**
@@ -71,9 +71,12 @@ public final class CachedMethods {
         Method method = ((MethodSignature) joinPoint.getSignature()).getMethod();
         CachedMethod m = BY_METHOD.get(method);
         if (m == null) {
-            CachedMethod fresh = new CachedMethod(method, joinPoint);
+            CachedMethod fresh = new CachedMethod(method, ParameterNames.of(method, joinPoint));
             m = BY_METHOD.putIfAbsent(method, fresh);
             if (m == null) {
+                fresh.keys().publish();
+                // a switch or profile change made while it was being built did not reach it: resolve once more
+                fresh.settingsChanged(null);
                 m = created(fresh);
             }
         }
@@ -85,9 +88,11 @@ public final class CachedMethods {
     public static CachedMethod forMethod(Method method) {
         CachedMethod m = BY_METHOD.get(method);
         if (m == null) {
-            CachedMethod fresh = new CachedMethod(method, null);
+            CachedMethod fresh = new CachedMethod(method, ParameterNames.of(method, null));
             m = BY_METHOD.putIfAbsent(method, fresh);
             if (m == null) {
+                fresh.keys().publish();
+                fresh.settingsChanged(null);
                 m = created(fresh);
             }
         }
@@ -102,11 +107,6 @@ public final class CachedMethods {
             m = INVALIDATING.computeIfAbsent(joinPoint, k -> new InvalidatingMethod(method, k));
         }
         return m;
-    }
-
-    /** Forgets the values auto-reload remembers, in every method. */
-    public static void forgetRemembered() {
-        BY_METHOD.values().forEach(CachedMethod::forgetRemembered);
     }
 
     /** Every cached method used so far. */

@@ -1,117 +1,100 @@
 package dev.weft.caching.internal.method;
 
 import dev.weft.caching.backend.CachingBackend;
+import dev.weft.caching.backend.ItemKey;
 import dev.weft.caching.backend.LoadToken;
 
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One load of one key in this instance, which concurrent callers of the same key join instead of running the body
- * again (single flight).
+ * again (single flight). Registered in {@link SingleFlight} from before the body runs until just before its result is
+ * stored.
  *
- * <p>Synchronous methods: joiners wait for the outcome. The owner publishes exactly one; the fields are written
- * before the latch opens and read after it, so the latch orders them. A STALE outcome means the store was refused
- * because an invalidation reached the backend during the load: a joiner may have started after that invalidation
- * finished, so it must not take this value and loads again.
+ * <p>A flight has a deadline: its start plus the profile's load wait timeout. A caller that finds it past the deadline
+ * takes it over ({@link SingleFlight#claim}): the old owner's token is abandoned, so its late result is never stored,
+ * and its waiters look again. One policy for synchronous and asynchronous methods.
  *
- * <p>Asynchronous methods: {@link #shared} completes when the owner's future does, and each joiner gets its own
- * dependent of it, unless an invalidation has overlapped the load ({@link CachingBackend#isStale}): the joiner may
- * have started after it finished, so it loads again instead of sharing a value computed from what was invalidated.
- * While no invalidation at all has reached the backend since the load began, a joiner shares at once. Otherwise it
- * waits, like a synchronous one, until the owner's body has returned its future ({@link #bodyReturned}), which
- * makes the load's dependencies known, and asks about them.
+ * <p>Synchronous joiners wait for the {@link Outcome}. Asynchronous ones share {@link #shared}, the future that
+ * completes with the owner's, each through its own dependent; see {@code CachedMethod.joinAsync} for when they may.
  */
 final class Flight {
 
-    enum Outcome { VALUE, FAILED, STALE, TIMEOUT }
-
-    final Thread owner = Thread.currentThread();
+    final ItemKey key;
     final long startNanos = System.nanoTime();
-    /** True while the owner runs the body: a call of the same key on the owner's thread then is recursion. */
-    volatile boolean bodyRunning = true;
+    final long deadlineNanos;
+    /** The thread running the body: a call of the same key on it while the body runs is recursion. */
+    volatile Thread owner = Thread.currentThread();
+    /** True while the owner runs the body. */
+    volatile boolean bodyRunning;
+    /** For asynchronous methods, completes with the stored form of the owner's result; else {@code null}. */
     final CompletableFuture<Object> shared;
-    /**
-     * The load's backend and token, set by the owner before its body runs; {@code null} before that, and when the
-     * backend refused to begin the load, which then ends STALE.
-     */
+    /** For asynchronous methods, starts a lazy result (a Mono) when its first caller subscribes. */
+    final Upstream upstream;
+    /** The load's backend and token, set by the owner before its body runs. */
     volatile CachingBackend backend;
     volatile LoadToken token;
-    private final CountDownLatch done = new CountDownLatch(1);
-    private Outcome outcome;
-    private Object value;
-    private Throwable failure;
-    private Set<String> dependencies = Set.of();
+    /** Set when another caller took this flight over: its result must not be stored. */
+    volatile boolean superseded;
+    private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
 
-    Flight(boolean async) {
+    Flight(ItemKey key, long timeoutNanos, boolean async) {
+        this.key = key;
+        long deadline = startNanos + timeoutNanos;
+        this.deadlineNanos = timeoutNanos == Long.MAX_VALUE || deadline - startNanos < 0 ? Long.MAX_VALUE : deadline;
         this.shared = async ? new CompletableFuture<>() : null;
+        this.upstream = async ? new Upstream() : null;
     }
 
-    /** Publishes a synchronous outcome: {@code value} is the stored form. */
-    void complete(boolean stored, Object value, Set<String> dependencies) {
-        this.value = value;
-        this.dependencies = dependencies;
-        this.outcome = stored ? Outcome.VALUE : Outcome.STALE;
-        done.countDown();
+    /** Whether the flight outlived its deadline at {@code now}. */
+    boolean expiredAt(long now) {
+        return deadlineNanos != Long.MAX_VALUE && now - deadlineNanos >= 0;
     }
 
-    /**
-     * Asynchronous flights: the owner's body returned its future, whose dependencies are now known. Joiners stop
-     * waiting; each then checks the load is not stale and shares {@link #shared}.
-     */
-    void bodyReturned(Set<String> dependencies) {
-        this.dependencies = dependencies;
-        this.outcome = Outcome.VALUE;
-        done.countDown();
+    /** Publishes the outcome; the first one wins. */
+    void finish(Outcome o) {
+        outcome.complete(o);
     }
 
-    void fail(Throwable t) {
-        this.failure = t;
-        this.outcome = Outcome.FAILED;
-        done.countDown();
-        if (shared != null) {
-            shared.completeExceptionally(t);
-        }
+    /** Whether the outcome is published. */
+    boolean hasOutcome() {
+        return outcome.isDone();
     }
 
-    /** Ends the flight without a value: joiners load again. */
-    void abandon() {
-        this.outcome = Outcome.STALE;
-        done.countDown();
+    /** The outcome, or {@code null} while there is none. */
+    Outcome outcomeNow() {
+        return outcome.getNow(null);
     }
 
     /**
-     * Waits up to {@code nanos} for the outcome. An interrupted joiner stops waiting (and keeps its interrupt
-     * status): it is answered TIMEOUT and runs the method itself.
+     * Waits for the outcome until {@code untilNanos} (a {@code System.nanoTime()} value) or the flight's deadline,
+     * whichever comes first. An interrupted caller stops waiting and keeps its interrupt status.
      */
-    Outcome await(long nanos) {
+    Outcome await(long untilNanos) {
+        long until = deadlineNanos == Long.MAX_VALUE ? untilNanos
+                : untilNanos == Long.MAX_VALUE ? deadlineNanos
+                : (untilNanos - deadlineNanos <= 0 ? untilNanos : deadlineNanos);
         try {
-            if (!done.await(nanos, TimeUnit.NANOSECONDS)) {
-                return Outcome.TIMEOUT;
+            if (until == Long.MAX_VALUE) {
+                return outcome.get();
             }
+            long left = until - System.nanoTime();
+            return left <= 0 ? outcome.getNow(Outcome.TIMED_OUT) : outcome.get(left, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return Outcome.TIMED_OUT;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Outcome.TIMEOUT;
+            return Outcome.INTERRUPTED;
+        } catch (ExecutionException impossible) {
+            throw new IllegalStateException(impossible);
         }
-        return outcome;
     }
 
-    /** Whether the outcome is published: the body returned (or threw), or the flight was abandoned. */
-    boolean hasOutcome() {
-        return done.getCount() == 0;
-    }
-
-    Object value() {
-        return value;
-    }
-
-    Throwable failure() {
-        return failure;
-    }
-
-    Set<String> dependencies() {
-        return dependencies;
+    @Override
+    public String toString() {
+        return "Flight{" + key + ", owner=" + owner.getName() + '}';
     }
 }

@@ -7,7 +7,7 @@ import dev.weft.caching.InvalidateCache;
 import dev.weft.caching.backend.CachingBackend;
 import dev.weft.caching.internal.CachingRuntime;
 import dev.weft.caching.internal.key.DependencyTemplate;
-import dev.weft.caching.internal.key.MethodKey;
+import dev.weft.caching.backend.ItemKey;
 import org.aspectj.lang.JoinPoint;
 
 import java.lang.reflect.Method;
@@ -25,12 +25,17 @@ public final class InvalidatingMethod {
     private static final class Target {
         final CachedMethod method;
         final int[] sourceOfParameter; // for each parameter of the cached method, the argument index here, or -1
-        final boolean instanceKey;
+        /**
+         * Whether this method's own instance is an instance of the cached method's class, so that the cached calls
+         * it invalidates are those made on it: then its target takes part in the key exactly when the cached side's
+         * does, which is decided by the target's class at run time (a subclass may implement CacheKey).
+         */
+        final boolean sameInstance;
 
-        Target(CachedMethod method, int[] sourceOfParameter, boolean instanceKey) {
+        Target(CachedMethod method, int[] sourceOfParameter, boolean sameInstance) {
             this.method = method;
             this.sourceOfParameter = sourceOfParameter;
-            this.instanceKey = instanceKey;
+            this.sameInstance = sameInstance;
         }
     }
 
@@ -118,15 +123,16 @@ public final class InvalidatingMethod {
                     sourceOf[p] = s;
                 }
             }
-            boolean instanceKey = CacheKey.class.isAssignableFrom(candidate.getDeclaringClass());
-            if (instanceKey && (Modifier.isStatic(source.getModifiers())
-                    || !candidate.getDeclaringClass().isAssignableFrom(source.getDeclaringClass()))) {
+            boolean sameInstance = !Modifier.isStatic(source.getModifiers())
+                    && !Modifier.isStatic(candidate.getModifiers())
+                    && candidate.getDeclaringClass().isAssignableFrom(source.getDeclaringClass());
+            if (CacheKey.class.isAssignableFrom(candidate.getDeclaringClass()) && !sameInstance) {
                 reasons.add(cached.display() + ": its class implements CacheKey, so its keys include the target "
                         + "instance; invalidate it from an instance method of that class");
                 continue;
             }
             if (missing.isEmpty()) {
-                matched.add(new Target(cached, sourceOf, instanceKey));
+                matched.add(new Target(cached, sourceOf, sameInstance));
             } else {
                 reasons.add(cached.display() + " needs " + String.join(", ", missing));
             }
@@ -179,7 +185,7 @@ public final class InvalidatingMethod {
                 int s = t.sourceOfParameter[p];
                 cachedArgs[p] = s >= 0 ? args[s] : null;
             }
-            MethodKey key = t.method.keys().keyOf(t.instanceKey ? target : null, cachedArgs);
+            ItemKey key = t.method.keys().keyOf(t.sameInstance ? target : null, cachedArgs);
             t.method.statistics().invalidated();
             backend.invalidate(key.canonical());
         }

@@ -18,6 +18,9 @@ public final class MethodStatistics {
     final LongAdder uncached = new LongAdder();
     final LongAdder staleServed = new LongAdder();
     final LongAdder invalidations = new LongAdder();
+    final LongAdder failSafeActivations = new LongAdder();
+    final LongAdder softTimeouts = new LongAdder();
+    final LongAdder backgroundLoads = new LongAdder();
 
     public long hits() {
         return hits.sum();
@@ -59,6 +62,18 @@ public final class MethodStatistics {
         return staleServed.sum();
     }
 
+    public long failSafeActivations() {
+        return failSafeActivations.sum();
+    }
+
+    public long softTimeouts() {
+        return softTimeouts.sum();
+    }
+
+    public long backgroundLoads() {
+        return backgroundLoads.sum();
+    }
+
     /** Values stored: completed loads minus the stores refused as stale. */
     public long stores() {
         return loads.sum() - staleWriteBacksPrevented.sum();
@@ -77,6 +92,7 @@ public final class MethodStatistics {
     public CachingStatistics.Counters snapshot() {
         return new CachingStatistics.Counters(hits.sum(), misses.sum(), loads.sum(), loadFailures.sum(),
                 loadNanos.sum(), waits.sum(), waitTimeouts.sum(), staleWriteBacksPrevented.sum(), uncached.sum(),
-                staleServed.sum(), invalidations.sum());
+                staleServed.sum(), invalidations.sum(), failSafeActivations.sum(), softTimeouts.sum(),
+                backgroundLoads.sum());
     }
 }

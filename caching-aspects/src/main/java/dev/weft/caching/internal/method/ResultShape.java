@@ -9,9 +9,14 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * How a method's result relates to what the cache stores: as it is (most methods), through a {@link ValueAdapter}
- * (streams), or as the completed value of a future ({@code CompletableFuture}, {@code CompletionStage}).
+ * (streams), or as the value an asynchronous result completes with ({@code CompletableFuture}, {@code CompletionStage},
+ * and, when reactor-core is on the class path, Reactor's {@code Mono} and {@code Flux}).
  */
 abstract class ResultShape {
+
+    private static final String MONO = "reactor.core.publisher.Mono";
+    private static final String FLUX = "reactor.core.publisher.Flux";
+    private static final String PUBLISHER = "org.reactivestreams.Publisher";
 
     /** {@code null} stands for "as it is", so that the hit path tests a field for null instead of calling. */
     static ResultShape of(Class<?> returnType, String display) {
@@ -25,8 +30,32 @@ abstract class ResultShape {
             throw new CachingConfigurationException(display + ": @Cached supports CompletableFuture and "
                     + "CompletionStage results, not " + returnType.getName());
         }
+        if (returnType.getName().equals(MONO) || returnType.getName().equals(FLUX)) {
+            // only loaded here: without reactor-core no method can return a Mono
+            return ReactorShapes.of(returnType);
+        }
+        if (implementsByName(returnType, PUBLISHER)) {
+            throw new CachingConfigurationException(display + ": @Cached supports Reactor's Mono and Flux among "
+                    + "reactive types, not " + returnType.getName() + "; return a Mono or a Flux, or convert the "
+                    + "result in an uncached method around a cached one");
+        }
         ValueAdapter<?> adapter = ValueAdapters.forReturnType(returnType);
         return adapter == null ? null : new Adapted(adapter);
+    }
+
+    private static boolean implementsByName(Class<?> type, String name) {
+        if (type == null) {
+            return false;
+        }
+        if (type.getName().equals(name)) {
+            return true;
+        }
+        for (Class<?> i : type.getInterfaces()) {
+            if (implementsByName(i, name)) {
+                return true;
+            }
+        }
+        return implementsByName(type.getSuperclass(), name);
     }
 
     /** Whether the stored value is the result's completed value, stored when it completes. */
@@ -59,21 +88,44 @@ abstract class ResultShape {
         }
     }
 
-    static final class Future extends ResultShape {
-        private final boolean stage;
-
-        Future(boolean stage) {
-            this.stage = stage;
-        }
+    /**
+     * A result whose value arrives later. The owner's body returns it; {@link #upstream} turns it into the stage the
+     * load completes with (and stores); every caller, the owner included, gets its own view of the shared future.
+     */
+    abstract static class Async extends ResultShape {
 
         @Override
-        boolean isAsync() {
+        final boolean isAsync() {
             return true;
         }
 
         @Override
-        Object toStored(Object returned) {
+        final Object toStored(Object returned) {
             throw new UnsupportedOperationException("an asynchronous result is stored when it completes");
+        }
+
+        /**
+         * The stage that completes with the stored form of what the body returned ({@code null} when the body
+         * returned {@code null}). A lazy result (a {@code Mono}) does not start here: it hands {@code upstream} the
+         * action that subscribes to it, run when a caller subscribes (or at once for a background load).
+         */
+        abstract CompletionStage<?> upstream(Object returned, Upstream upstream);
+
+        /** A caller's view of {@code dependent}, its own dependent of the shared future. */
+        abstract Object toCallerFuture(CompletableFuture<Object> dependent, Upstream upstream);
+
+        /** A dependent of {@code shared} that one caller may cancel or complete without touching the others. */
+        final CompletableFuture<Object> dependent(CompletableFuture<Object> shared) {
+            return shared.copy();
+        }
+    }
+
+    /** {@code CompletableFuture} and {@code CompletionStage}: already started when the body returns them. */
+    static final class Future extends Async {
+        private final boolean stage;
+
+        Future(boolean stage) {
+            this.stage = stage;
         }
 
         @Override
@@ -82,9 +134,14 @@ abstract class ResultShape {
             return stage ? CompletableFuture.completedStage(stored) : CompletableFuture.completedFuture(stored);
         }
 
-        /** What a caller gets while the load is in flight: its own dependent of the shared future. */
-        Object share(CompletableFuture<Object> shared) {
-            return stage ? shared.minimalCompletionStage() : shared.copy();
+        @Override
+        CompletionStage<?> upstream(Object returned, Upstream upstream) {
+            return (CompletionStage<?>) returned;
+        }
+
+        @Override
+        Object toCallerFuture(CompletableFuture<Object> dependent, Upstream upstream) {
+            return stage ? dependent.minimalCompletionStage() : dependent;
         }
     }
 }

@@ -1,0 +1,44 @@
+package dev.weft.caching.internal.method;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * Starts a lazy asynchronous result (a {@code Mono} or {@code Flux}) once, when the first caller subscribes to its
+ * view of the load, or at once for a background load. The owner hands over the start action when its body returned
+ * ({@link #ready}); a caller may subscribe before that ({@link #request}): whichever comes second starts it. The
+ * first subscriber's context (Reactor's {@code ContextView}) goes with it.
+ */
+final class Upstream {
+
+    private final AtomicBoolean started = new AtomicBoolean();
+    private volatile Consumer<Object> start;
+    private volatile boolean requested;
+    private volatile Object context;
+
+    /** A caller subscribed, with {@code context} (may be {@code null}). */
+    void request(Object context) {
+        if (!requested) {
+            this.context = context;
+            requested = true;
+        }
+        Consumer<Object> s = start;
+        if (s != null) {
+            run(s);
+        }
+    }
+
+    /** The owner's body returned: {@code start} starts the result (with a subscriber's context, or {@code null}). */
+    void ready(Consumer<Object> start) {
+        this.start = start;
+        if (requested) {
+            run(start);
+        }
+    }
+
+    private void run(Consumer<Object> s) {
+        if (started.compareAndSet(false, true)) {
+            s.accept(context);
+        }
+    }
+}
