@@ -1,6 +1,7 @@
 package dev.weft.caching;
 
 import dev.weft.caching.backend.CachingBackend;
+import dev.weft.caching.internal.CachedMethodViews;
 import dev.weft.caching.internal.CachingRuntime;
 import dev.weft.caching.internal.ValueAdapters;
 import dev.weft.caching.internal.WeavingVerifier;
@@ -16,6 +17,7 @@ import dev.weft.caching.transaction.internal.Transactions;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * Weft's entry point: configure the backend, profiles and key formatters at start-up, and invalidate imperatively.
@@ -154,6 +156,34 @@ public final class CachingServices {
      */
     public static void verifyWoven(Class<?>... classes) {
         WeavingVerifier.verify(Objects.requireNonNull(classes, "classes"));
+    }
+
+    // ---- the cached methods in use ------------------------------------------------------------------------------
+
+    /**
+     * Every {@link Cached} method used so far in this JVM, sorted by {@link CachedMethodInfo#name() name}: with its
+     * effective settings and counters. A method is used from its first call, or from the first invalidation that names
+     * it. An immutable list; the methods themselves read live values.
+     */
+    public static List<CachedMethodInfo> cachedMethods() {
+        return CachedMethodViews.all();
+    }
+
+    /**
+     * Calls {@code listener} once for every cached method used so far, at once on this thread, then once for each
+     * method used for the first time from now on, on the thread that makes its first call, before that call proceeds.
+     * Monitoring registers its meters this way. Keep the listener quick; an exception it throws is logged and ignored.
+     * Adding a listener that is already added does nothing.
+     */
+    public static void addCachedMethodListener(Consumer<? super CachedMethodInfo> listener) {
+        CachedMethodViews.addListener(listener);
+    }
+
+    /**
+     * Stops calling a listener added by {@link #addCachedMethodListener}. Returns whether it had been added.
+     */
+    public static boolean removeCachedMethodListener(Consumer<? super CachedMethodInfo> listener) {
+        return CachedMethodViews.removeListener(listener);
     }
 
     // ---- imperative invalidation --------------------------------------------------------------------------------

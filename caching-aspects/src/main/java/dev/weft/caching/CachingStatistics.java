@@ -3,6 +3,7 @@ package dev.weft.caching;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A snapshot of Weft's counters in this instance, per cached method and per profile, from
@@ -154,6 +155,14 @@ public final class CachingStatistics {
             return invalidations;
         }
 
+        /**
+         * Values stored: loads whose result the backend kept, that is {@link #loads()} less
+         * {@link #staleWriteBacksPrevented()}.
+         */
+        public long stores() {
+            return loads - staleWriteBacksPrevented;
+        }
+
         /** hits / (hits + misses), or 0 when there were none. */
         public double hitRatio() {
             long all = hits + misses;
@@ -168,6 +177,20 @@ public final class CachingStatistics {
                     staleServed + o.staleServed, invalidations + o.invalidations,
                     failSafeActivations + o.failSafeActivations, softTimeouts + o.softTimeouts,
                     backgroundLoads + o.backgroundLoads);
+        }
+
+        /**
+         * What was counted since {@code earlier}, a snapshot of the same counters taken before this one: counters only
+         * grow, so a test or a monitor compares two snapshots instead of resetting anything.
+         */
+        public Counters minus(Counters earlier) {
+            Counters o = Objects.requireNonNull(earlier, "earlier");
+            return new Counters(hits - o.hits, misses - o.misses, loads - o.loads, loadFailures - o.loadFailures,
+                    loadNanos - o.loadNanos, waits - o.waits, waitTimeouts - o.waitTimeouts,
+                    staleWriteBacksPrevented - o.staleWriteBacksPrevented, uncachedCalls - o.uncachedCalls,
+                    staleServed - o.staleServed, invalidations - o.invalidations,
+                    failSafeActivations - o.failSafeActivations, softTimeouts - o.softTimeouts,
+                    backgroundLoads - o.backgroundLoads);
         }
 
         /** All zero. */

@@ -90,7 +90,7 @@ public final class PerformanceReport {
     private void verdict() {
         line("## Targets");
         line();
-        line("The hit-path budget (DESIGN.md): a hit within 1.25 × the time of the hand-written Caffeine reference "
+        line("The budget Weft sets for a cache hit: within 1.25 × the time of the hand-written Caffeine reference "
                 + "(`caffeineManual`), within its allocation + 32 B, and at least 3 × faster than Spring's `@Cacheable` "
                 + "proxy. Weft here is the build-time woven `weft` variant.");
         line();
@@ -404,9 +404,11 @@ public final class PerformanceReport {
                     / w.secondaries().getOrDefault("hotKeys", Double.NaN);
             if (perKey > 1.005) {
                 line(String.format(Locale.ROOT, "- Weft's %.2f: a load closes its flight to new joiners just before "
-                        + "it stores the value (`Load.store`: a joiner arriving later might have started after an "
-                        + "invalidation, invariant 5), so a caller that arrives between the two finds neither the "
-                        + "flight nor the value and loads again. Here that happened on %.1f %% of the hot skus.",
+                        + "it stores the value (a joiner arriving later might have started after an invalidation "
+                        + "and must not get the value it made stale: see [no stale write-back]"
+                        + "(invalidation.md#the-race-weft-closes-no-stale-write-back)), so a caller that arrives "
+                        + "between the two finds neither the flight nor the value and loads again. Here that happened "
+                        + "on %.1f %% of the hot skus.",
                         perKey, 100 * (perKey - 1)));
             }
         });

@@ -1,11 +1,10 @@
 package dev.weft.caching.micrometer;
 
+import dev.weft.caching.CachedMethodInfo;
 import dev.weft.caching.CachingServices;
+import dev.weft.caching.CachingStatistics;
 import dev.weft.caching.invalidation.CacheInvalidator;
 import dev.weft.caching.invalidation.InvalidatorStatus;
-import dev.weft.caching.internal.method.CachedMethod;
-import dev.weft.caching.internal.method.CachedMethods;
-import dev.weft.caching.internal.method.MethodStatistics;
 import dev.weft.caching.memory.MemoryCachingBackend;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
@@ -16,10 +15,12 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import java.lang.reflect.Method;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * Weft's counters as Micrometer meters. Meters read Weft's own counters when the registry polls them: nothing is
@@ -49,7 +50,7 @@ public final class WeftMetrics implements MeterBinder, AutoCloseable {
     private final Tags commonTags;
     private MemoryCachingBackend backend;
     private CacheInvalidator invalidator;
-    private volatile Consumer<CachedMethod> methodListener;
+    private volatile Consumer<CachedMethodInfo> methodListener;
 
     private WeftMetrics(Iterable<Tag> tags) {
         this.commonTags = Tags.of(tags);
@@ -80,9 +81,9 @@ public final class WeftMetrics implements MeterBinder, AutoCloseable {
     @Override
     public void bindTo(MeterRegistry registry) {
         Objects.requireNonNull(registry, "registry");
-        Consumer<CachedMethod> listener = method -> bindMethod(registry, method);
+        Consumer<CachedMethodInfo> listener = method -> bindMethod(registry, method);
         methodListener = listener;
-        CachedMethods.addCreationListener(listener);
+        CachingServices.addCachedMethodListener(listener);
         if (backend != null) {
             bindBackend(registry, backend);
         }
@@ -91,23 +92,31 @@ public final class WeftMetrics implements MeterBinder, AutoCloseable {
         }
     }
 
-    private void bindMethod(MeterRegistry registry, CachedMethod method) {
-        MethodStatistics s = method.statistics();
-        Tags tags = commonTags.and("cache", method.keys().prefix(), "profile", method.settings().profile());
-        FunctionCounter.builder("cache.gets", s, MethodStatistics::hits)
+    private void bindMethod(MeterRegistry registry, CachedMethodInfo method) {
+        // The meters read the method's counters when the registry polls; the CachedMethodInfo they hold is Weft's one
+        // instance for the method, kept for the life of the JVM (function meters hold their state only weakly).
+        Method m = method.method();
+        Tags tags = commonTags.and("cache", m.getDeclaringClass().getName() + "." + m.getName(),
+                "profile", method.settings().name());
+        FunctionCounter.builder("cache.gets", method, counter(CachingStatistics.Counters::hits))
                 .tags(tags).tag("result", "hit")
                 .description("Calls answered from the cache").register(registry);
-        FunctionCounter.builder("cache.gets", s, MethodStatistics::misses)
+        FunctionCounter.builder("cache.gets", method, counter(CachingStatistics.Counters::misses))
                 .tags(tags).tag("result", "miss")
                 .description("Calls that ran the method to load the value").register(registry);
-        FunctionCounter.builder("cache.puts", s, MethodStatistics::stores)
+        FunctionCounter.builder("cache.puts", method, counter(CachingStatistics.Counters::stores))
                 .tags(tags).description("Values stored").register(registry);
-        FunctionTimer.builder("weft.load.duration", s, MethodStatistics::loads, MethodStatistics::loadNanos,
-                        TimeUnit.NANOSECONDS)
+        FunctionTimer.builder("weft.load.duration", method, i -> i.statistics().loads(),
+                        i -> i.statistics().loadTime().toNanos(), TimeUnit.NANOSECONDS)
                 .tags(tags).description("Time spent running cached methods on misses").register(registry);
-        FunctionCounter.builder("weft.load.stale.prevented", s, MethodStatistics::staleWriteBacksPrevented)
+        FunctionCounter.builder("weft.load.stale.prevented", method,
+                        counter(CachingStatistics.Counters::staleWriteBacksPrevented))
                 .tags(tags).description("Loads not stored because an invalidation overlapped them")
                 .register(registry);
+    }
+
+    private static ToDoubleFunction<CachedMethodInfo> counter(ToLongFunction<CachingStatistics.Counters> which) {
+        return method -> which.applyAsLong(method.statistics());
     }
 
     private void bindBackend(MeterRegistry registry, MemoryCachingBackend memory) {
@@ -152,9 +161,9 @@ public final class WeftMetrics implements MeterBinder, AutoCloseable {
      */
     @Override
     public void close() {
-        Consumer<CachedMethod> listener = methodListener;
+        Consumer<CachedMethodInfo> listener = methodListener;
         if (listener != null) {
-            CachedMethods.removeCreationListener(listener);
+            CachingServices.removeCachedMethodListener(listener);
             methodListener = null;
         }
     }

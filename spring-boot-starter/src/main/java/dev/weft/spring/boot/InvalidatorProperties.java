@@ -33,7 +33,10 @@ public abstract class InvalidatorProperties {
     /** Invalidations queued while the transport is slow or down before they collapse into one "clear everything". */
     private int maxPendingOperations = 100_000;
 
-    /** Prefix of this instance's readable id in logs, status and auto-created subscription names. */
+    /**
+     * Prefix of this instance's readable id in logs and status (on Service Bus, also of the names of the subscriptions
+     * Weft creates).
+     */
     private String instanceIdPrefix = "weft";
 
     /**

@@ -5,6 +5,7 @@ import dev.weft.caching.CachingConfiguration;
 import dev.weft.caching.CachingConfigurationException;
 import dev.weft.caching.CachingProfile;
 import dev.weft.caching.CachingServices;
+import dev.weft.caching.InvalidateCache;
 import dev.weft.caching.NotCacheKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -49,6 +50,15 @@ class ConfigurationErrorsTest {
         @Cached(dependsOn = "product:{id")
         String unclosedPlaceholder(int id) {
             return "x";
+        }
+    }
+
+    static class InvalidatesNothing {
+        int runs;
+
+        @InvalidateCache({})   // compiles and weaves (docs/getting-started.md says so): only the first call can tell
+        void update(long id) {
+            runs++;
         }
     }
 
@@ -137,5 +147,15 @@ class ConfigurationErrorsTest {
         assertThatThrownBy(() -> CachingServices.setMaxKeyLength(10))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("10");
+    }
+
+    @Test
+    void anInvalidateCacheThatNamesNothingFailsItsFirstCallBeforeTheBody() {
+        InvalidatesNothing service = new InvalidatesNothing();
+        assertThatThrownBy(() -> service.update(1))
+                .isInstanceOf(CachingConfigurationException.class)
+                .hasMessageContaining("InvalidatesNothing.update")
+                .hasMessageContaining("names no cached method and no dependency");
+        assertThat(service.runs).as("the body did not run").isZero();
     }
 }

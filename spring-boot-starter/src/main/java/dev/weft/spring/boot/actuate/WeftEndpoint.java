@@ -1,17 +1,18 @@
 package dev.weft.spring.boot.actuate;
 
+import dev.weft.caching.CachedMethodInfo;
 import dev.weft.caching.CachingProfile;
 import dev.weft.caching.CachingServices;
 import dev.weft.caching.CachingStatistics;
 import dev.weft.caching.invalidation.CacheInvalidator;
 import dev.weft.caching.invalidation.InvalidatorStatus;
-import dev.weft.spring.boot.internal.CachedMethodProfiles;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -41,7 +42,10 @@ public class WeftEndpoint {
     @ReadOperation
     public WeftReport weft() {
         CachingStatistics statistics = CachingServices.statistics();
-        Map<String, String> profileOf = CachedMethodProfiles.byMethod();
+        Map<String, String> profileOf = new HashMap<>();
+        for (CachedMethodInfo m : CachingServices.cachedMethods()) {
+            profileOf.put(m.name(), m.settings().name());
+        }
         Map<String, MethodReport> methods = new TreeMap<>();
         statistics.methods().forEach((method, c) ->
                 methods.put(method, new MethodReport(profileOf.get(method), Counts.of(c))));

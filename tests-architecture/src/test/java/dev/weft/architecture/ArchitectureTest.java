@@ -1,0 +1,254 @@
+package dev.weft.architecture;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.domain.JavaField;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.GeneralCodingRules.ACCESS_STANDARD_STREAMS;
+import static com.tngtech.archunit.library.GeneralCodingRules.USE_JAVA_UTIL_LOGGING;
+import static java.util.Map.entry;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Weft's architecture in a page. Each rule below is a sentence of the design that the build checks on the compiled
+ * classes of every module of the reactor (see {@link Modules}); breaking one fails {@code ./mvnw verify}. To change
+ * the architecture, change this page in the same commit, and say why in the commit message.
+ *
+ * <h2>Modules and what each may use</h2>
+ *
+ * The published modules form a small graph: the core ({@code caching-aspects}: annotations, aspects,
+ * {@code CachingServices}, the backend SPI, the invalidator base) depends on no other module; the memory backend and
+ * the transports build on the core only, the Micrometer binder on the core and the memory backend, and the Spring Boot
+ * starter on everything it configures. Test support, samples and benchmarks come after and are never used by a
+ * published module. {@link #MAY_USE} is the table; a module's tests may also use its own main code, the test
+ * support modules and the memory backend. Code that ajc weaves into a class (inlined advice, calls to the aspects)
+ * is the aspect library's, not the class's, and is not judged (see {@link Uses}).
+ *
+ * <h2>What {@code internal} means</h2>
+ *
+ * A package named {@code internal} (or below one) belongs to its module alone: its types are public only because
+ * Java needs them to be across that module's packages. No other module, published or not, uses them; they change
+ * without notice. What integrations need is public API (for example {@code CachingServices.cachedMethods()}, which
+ * the Micrometer binder and the starter use). {@link #MAY_LOOK_INSIDE} lists the deliberate exceptions, each with its
+ * reason, and tests that run ajc may name an aspect class to find the aspect library ({@link #ASPECTS}). And the
+ * public API does not hand out internal types: no public or protected member of a public type outside an internal
+ * package has one in its signature.
+ *
+ * <h2>What library code does not do</h2>
+ *
+ * Published modules log through SLF4J only: no {@code System.out}/{@code System.err}, no {@code java.util.logging}.
+ */
+class ArchitectureTest {
+
+    /** The modules users depend on, in Maven Central. */
+    static final Set<String> PUBLISHED = Set.of("caching-aspects", "backend-memory", "invalidator-redis",
+            "invalidator-azure", "micrometer", "spring-boot-starter");
+
+    /** What every module's tests may use besides what its main code may: the test support and the memory backend. */
+    private static final Set<String> TESTS_MAY_ALSO_USE = Set.of("test-support", "test-support-servicebus",
+            "backend-memory");
+
+    /** For each module with code: the other modules its main code may use. */
+    static final Map<String, Set<String>> MAY_USE = Map.ofEntries(
+            entry("caching-aspects", Set.of()),
+            entry("backend-memory", Set.of("caching-aspects")),
+            entry("invalidator-redis", Set.of("caching-aspects")),
+            entry("invalidator-azure", Set.of("caching-aspects")),
+            entry("micrometer", Set.of("caching-aspects", "backend-memory")),
+            entry("spring-boot-starter", Set.of("caching-aspects", "backend-memory", "micrometer", "invalidator-redis",
+                    "invalidator-azure")),
+            entry("test-support", Set.of()),
+            entry("test-support-servicebus", Set.of("test-support")),
+            // test-only modules: what their tests use
+            entry("tests", Set.of("caching-aspects", "backend-memory", "invalidator-redis")),
+            entry("tests-spring-boot3", Set.of("caching-aspects", "backend-memory", "micrometer", "invalidator-redis",
+                    "invalidator-azure", "spring-boot-starter")),
+            entry("tests-ltw", Set.of("caching-aspects", "backend-memory")),
+            entry("tests-docs", Set.of("caching-aspects", "backend-memory", "invalidator-redis", "invalidator-azure")),
+            entry("samples/quickstart", Set.of("caching-aspects", "backend-memory")),
+            entry("samples/product-catalog", Set.of("caching-aspects", "backend-memory", "invalidator-redis",
+                    "invalidator-azure")),
+            entry("samples/spring-boot", Set.of("caching-aspects", "backend-memory", "spring-boot-starter")),
+            entry("benchmarks/subjects", Set.of("caching-aspects", "backend-memory")),
+            entry("benchmarks", Set.of("caching-aspects", "backend-memory", "invalidator-redis", "benchmarks/subjects",
+                    "test-support")));
+
+    /**
+     * Classes allowed to use another module's internal packages, by name prefix, each with the reason. Keep this list
+     * short: every entry is code that breaks when the internals change.
+     */
+    static final Map<String, String> MAY_LOOK_INSIDE = Map.of(
+            "dev.weft.benchmarks.breakdown.",
+            "the hit-path diagnosis times Weft's internal pieces one at a time (docs/performance.md)");
+
+    /**
+     * Modules whose code is another module's, built a second way: their classes are judged as that module's tests.
+     * tests-spring-boot3 compiles and runs the starter's own tests against Spring Boot 3.5.
+     */
+    static final Map<String, String> SAME_CODE_AS = Map.of("tests-spring-boot3", "spring-boot-starter");
+
+    /**
+     * The aspects' package: tests that run ajc themselves (weave-time checks) find the aspect library on disk through
+     * one of its classes, {@code UsageChecks.class}; a class literal in test code is all they may use of it.
+     */
+    static final String ASPECTS = "dev.weft.caching.internal.aspects";
+
+    private static Modules modules;
+
+    @BeforeAll
+    static void readTheReactor() {
+        modules = Modules.load();
+    }
+
+    @Test
+    void everyModuleWithCodeIsInTheTable() {
+        Set<String> withCode = modules.all().stream()
+                .filter(m -> m.hasMainCode() || m.hasTestCode())
+                .map(Modules.Module::name)
+                .filter(n -> !n.equals("tests-architecture"))
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(MAY_USE.keySet()).as("modules in MAY_USE").containsExactlyInAnyOrderElementsOf(withCode);
+        assertThat(modules.classes()).as("classes read").hasSizeGreaterThan(500);
+    }
+
+    @Test
+    void internalPackagesBelongToTheirModule() {
+        classes().should(new ArchCondition<JavaClass>("use no other module's internal package") {
+            @Override
+            public void check(JavaClass origin, ConditionEvents events) {
+                Optional<Modules.Location> from = modules.locate(origin);
+                if (from.isEmpty() || mayLookInside(origin)) {
+                    return;
+                }
+                for (Uses.Use use : Uses.of(origin)) {
+                    JavaClass target = use.target().getBaseComponentType();
+                    if (!isInternal(target)) {
+                        continue;
+                    }
+                    if (from.get().test() && use.kind() == Uses.Kind.CLASS_LITERAL
+                            && target.getPackageName().equals(ASPECTS)) {
+                        continue;
+                    }
+                    Optional<Modules.Location> to = modules.locate(target);
+                    if (to.isPresent() && !owner(to.get()).equals(owner(from.get()))) {
+                        events.add(SimpleConditionEvent.violated(origin, from.get() + " uses "
+                                + to.get().module().name() + "'s internal " + target.getName() + ": " + use));
+                    }
+                }
+            }
+        }).check(modules.classes());
+    }
+
+    @Test
+    void modulesUseOnlyWhatTheTableAllows() {
+        classes().should(new ArchCondition<JavaClass>("use only the modules MAY_USE allows") {
+            @Override
+            public void check(JavaClass origin, ConditionEvents events) {
+                Optional<Modules.Location> from = modules.locate(origin);
+                if (from.isEmpty()) {
+                    return;
+                }
+                String module = from.get().module().name();
+                Set<String> allowed = new TreeSet<>(MAY_USE.getOrDefault(module, Set.of()));
+                allowed.add(module);
+                allowed.add(owner(from.get()));
+                if (from.get().test()) {
+                    allowed.addAll(TESTS_MAY_ALSO_USE);
+                }
+                for (Uses.Use use : Uses.of(origin)) {
+                    Optional<Modules.Location> to = modules.locate(use.target().getBaseComponentType());
+                    if (to.isPresent() && !allowed.contains(to.get().module().name())) {
+                        events.add(SimpleConditionEvent.violated(origin, from.get() + " may not use "
+                                + to.get().module().name() + ": " + use));
+                    }
+                }
+            }
+        }).check(modules.classes());
+    }
+
+    @Test
+    void thePublicApiHandsOutNoInternalType() {
+        classes().that(publishedMainCode()).and().arePublic().and(notInternal())
+                .should(new ArchCondition<JavaClass>("have no internal type in a public or protected signature") {
+                    @Override
+                    public void check(JavaClass c, ConditionEvents events) {
+                        List<String> leaks = new ArrayList<>();
+                        c.getRawSuperclass().filter(ArchitectureTest::isInternal)
+                                .ifPresent(s -> leaks.add("extends " + s.getName()));
+                        c.getRawInterfaces().stream().filter(ArchitectureTest::isInternal)
+                                .forEach(i -> leaks.add("implements " + i.getName()));
+                        for (JavaField f : c.getFields()) {
+                            if (visible(f.getModifiers()) && isInternal(f.getRawType())) {
+                                leaks.add("field " + f.getName() + " of type " + f.getRawType().getName());
+                            }
+                        }
+                        for (JavaCodeUnit u : c.getCodeUnits()) {
+                            if (!visible(u.getModifiers())) {
+                                continue;
+                            }
+                            if (isInternal(u.getRawReturnType())) {
+                                leaks.add(u.getFullName() + " returns " + u.getRawReturnType().getName());
+                            }
+                            u.getRawParameterTypes().stream().filter(ArchitectureTest::isInternal)
+                                    .forEach(p -> leaks.add(u.getFullName() + " takes " + p.getName()));
+                        }
+                        for (String leak : leaks) {
+                            events.add(SimpleConditionEvent.violated(c, c.getName() + ": " + leak));
+                        }
+                    }
+                }).check(modules.classes());
+    }
+
+    @Test
+    void libraryCodeLogsThroughSlf4jOnly() {
+        noClasses().that(publishedMainCode()).should(ACCESS_STANDARD_STREAMS).orShould(USE_JAVA_UTIL_LOGGING)
+                .check(modules.classes());
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------------
+
+    /** The module whose code a class is: its own, or the one {@link #SAME_CODE_AS} names. */
+    private static String owner(Modules.Location location) {
+        String name = location.module().name();
+        return SAME_CODE_AS.getOrDefault(name, name);
+    }
+
+    private static boolean mayLookInside(JavaClass c) {
+        return MAY_LOOK_INSIDE.keySet().stream().anyMatch(prefix -> c.getName().startsWith(prefix));
+    }
+
+    static boolean isInternal(JavaClass c) {
+        String p = c.getPackageName();
+        return p.endsWith(".internal") || p.contains(".internal.");
+    }
+
+    private static boolean visible(Set<JavaModifier> modifiers) {
+        return modifiers.contains(JavaModifier.PUBLIC) || modifiers.contains(JavaModifier.PROTECTED);
+    }
+
+    private static DescribedPredicate<JavaClass> publishedMainCode() {
+        return DescribedPredicate.describe("are in a published module's main code", c -> modules.locate(c)
+                .filter(l -> !l.test() && PUBLISHED.contains(l.module().name())).isPresent());
+    }
+
+    private static DescribedPredicate<JavaClass> notInternal() {
+        return DescribedPredicate.describe("are not in an internal package", c -> !isInternal(c));
+    }
+}
