@@ -113,6 +113,22 @@ public final class WeftMetrics implements MeterBinder, AutoCloseable {
                         counter(CachingStatistics.Counters::staleWriteBacksPrevented))
                 .tags(tags).description("Loads not stored because an invalidation overlapped them")
                 .register(registry);
+        FunctionCounter.builder("weft.load.takeovers", method, counter(CachingStatistics.Counters::waitTimeouts))
+                .tags(tags).description("Loads past their deadline taken over by a waiting caller")
+                .register(registry);
+        FunctionCounter.builder("weft.load.background", method, counter(CachingStatistics.Counters::backgroundLoads))
+                .tags(tags).description("Reloads run in the background: auto-reload, eager refresh, soft timeouts")
+                .register(registry);
+        FunctionCounter.builder("weft.stale.served", method, counter(CachingStatistics.Counters::staleServed))
+                .tags(tags).description("Calls answered with an expired (never an invalidated) value")
+                .register(registry);
+        FunctionCounter.builder("weft.stale.failsafe", method,
+                        counter(CachingStatistics.Counters::failSafeActivations))
+                .tags(tags).description("Failed reloads answered with the expired value instead (fail-safe)")
+                .register(registry);
+        FunctionCounter.builder("weft.stale.soft.timeout", method, counter(CachingStatistics.Counters::softTimeouts))
+                .tags(tags).description("Slow reloads answered with the expired value after the soft timeout")
+                .register(registry);
     }
 
     private static ToDoubleFunction<CachedMethodInfo> counter(ToLongFunction<CachingStatistics.Counters> which) {

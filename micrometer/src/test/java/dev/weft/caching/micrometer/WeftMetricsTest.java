@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,7 +30,21 @@ class WeftMetricsTest {
         }
     }
 
-    private final MemoryCachingBackend backend = MemoryCachingBackend.builder().recordStatistics(true).build();
+    static class Rates {
+        volatile boolean down;
+
+        @Cached(absoluteExpiration = "1m", failSafe = "1h")
+        long rate(String currency) {
+            if (down) {
+                throw new IllegalStateException("rates service down");
+            }
+            return currency.length();
+        }
+    }
+
+    private final AtomicLong clock = new AtomicLong(1_000_000_000L);
+    private final MemoryCachingBackend backend = MemoryCachingBackend.builder().recordStatistics(true)
+            .ticker(clock::get).build();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     @AfterEach
@@ -59,6 +74,23 @@ class WeftMetricsTest {
         assertThat(loads.count()).isEqualTo(2);
         assertThat(loads.totalTime(TimeUnit.NANOSECONDS)).isPositive();
         assertThat(registry.get("cache.size").tags("cache", "weft").gauge().value()).isEqualTo(2);
+    }
+
+    @Test
+    void expiredValuesServedAreMeteredByReason() {
+        CachingServices.setDefaultBackend(backend);
+        WeftMetrics.create().bindTo(registry);
+        Rates rates = new Rates();
+        rates.rate("eur");
+        clock.addAndGet(TimeUnit.MINUTES.toNanos(2));
+        rates.down = true;
+        assertThat(rates.rate("eur")).as("the expired value stands in for the failed reload").isEqualTo(3);
+        String cache = "dev.weft.caching.micrometer.WeftMetricsTest$Rates.rate";
+        assertThat(count("weft.stale.served", "cache", cache)).isEqualTo(1);
+        assertThat(count("weft.stale.failsafe", "cache", cache)).isEqualTo(1);
+        assertThat(count("weft.stale.soft.timeout", "cache", cache)).isZero();
+        assertThat(count("weft.load.background", "cache", cache)).isZero();
+        assertThat(count("weft.load.takeovers", "cache", cache)).isZero();
     }
 
     @Test
