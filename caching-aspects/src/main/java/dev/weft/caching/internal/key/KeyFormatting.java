@@ -306,8 +306,12 @@ public final class KeyFormatting {
                     accessor.setAccessible(true);
                     accessors[i] = MethodHandles.lookup().unreflect(accessor);
                 } catch (RuntimeException | IllegalAccessException inaccessible) {
-                    // a record we cannot read: fall back to its toString(), which records always override
-                    return (f, v, out) -> out.append(v);
+                    // Not its toString() instead: that would make a key other than the one an instance that can read
+                    // the record makes (on the class path), so two instances would disagree without a word.
+                    throw new UnformattableArgumentException(type, "record " + type.getName() + " cannot be read "
+                            + "by Weft to build its key (its package is not open to Weft on the module path); add "
+                            + "'opens " + type.getPackageName() + " to dev.weft.caching;' to module-info.java, "
+                            + "implement dev.weft.caching.CacheKey, or register a formatter");
                 }
             }
         }

@@ -89,7 +89,7 @@ public final class KeyShape {
                 try {
                     formatting.check(type);
                 } catch (UnformattableArgumentException e) {
-                    throw unformattable(keyParamNames[k], type);
+                    throw unformattable(keyParamNames[k], e);
                 }
             }
             if (f[k] != null && bounded >= 0) {
@@ -292,16 +292,15 @@ public final class KeyShape {
             try {
                 formatting.append(v, sb);
             } catch (UnformattableArgumentException e) {
-                throw unformattable(keyParamNames[k], e.type());
+                throw unformattable(keyParamNames[k], e);
             }
         }
         sb.append(')');
         return sb.length() <= maxKeyLength.getAsInt() ? sb.toString() : digest(sb);
     }
 
-    private CachingConfigurationException unformattable(String parameter, Class<?> type) {
-        return new CachingConfigurationException(methodDisplay + ", parameter '" + parameter + "': "
-                + UnformattableArgumentException.describe(type));
+    private CachingConfigurationException unformattable(String parameter, UnformattableArgumentException e) {
+        return new CachingConfigurationException(methodDisplay + ", parameter '" + parameter + "': " + e.getMessage());
     }
 
     // ---- canonical text of structural keys ---------------------------------------------------------------------

@@ -9,10 +9,17 @@ public final class UnformattableArgumentException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final Class<?> type;
+    private final String reason;
 
     UnformattableArgumentException(Class<?> type) {
+        this(type, null);
+    }
+
+    /** A type Weft cannot format, for {@code reason} (a sentence); {@code null} for an identity-hash toString(). */
+    UnformattableArgumentException(Class<?> type, String reason) {
         super(null, null, false, false);
         this.type = type;
+        this.reason = reason;
     }
 
     /** The class whose instances cannot be formatted. */
@@ -22,7 +29,7 @@ public final class UnformattableArgumentException extends RuntimeException {
 
     @Override
     public String getMessage() {
-        return describe(type);
+        return reason != null ? reason : describe(type);
     }
 
     /** Explains why the type cannot be part of a key and the three ways out. */
