@@ -3,6 +3,7 @@ package dev.weft.caching.invalidation;
 import dev.weft.caching.backend.CacheItem;
 import dev.weft.caching.backend.CachingBackend;
 import dev.weft.caching.backend.ItemKey;
+import dev.weft.caching.backend.ItemRead;
 import dev.weft.caching.backend.LoadToken;
 import dev.weft.caching.invalidation.InvalidationMessage.Operation;
 import dev.weft.caching.invalidation.internal.InvalidatorCounters;
@@ -137,6 +138,11 @@ public final class CacheInvalidator implements CachingBackend, InvalidationPubli
     @Override
     public CacheItem get(ItemKey key) {
         return bypass ? null : local.get(key);
+    }
+
+    @Override
+    public ItemRead read(ItemKey key) {
+        return bypass ? null : local.read(key);
     }
 
     @Override
