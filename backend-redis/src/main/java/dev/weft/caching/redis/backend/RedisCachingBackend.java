@@ -202,8 +202,8 @@ public final class RedisCachingBackend implements CachingBackend {
             seeds.add(parse(uri));
         }
         RedisClusterClient client = RedisClusterClient.create(seeds);
+        // not REJECT_COMMANDS, as for one server: a cluster connection opens its node connections on first use
         client.setOptions(ClusterClientOptions.builder()
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers()
                         .build())
                 .build());
