@@ -7,6 +7,7 @@ import dev.weft.caching.internal.method.CachedMethod;
 import dev.weft.caching.internal.method.CachedMethods;
 import dev.weft.caching.internal.method.MethodStatistics;
 import dev.weft.caching.memory.MemoryCachingBackend;
+import dev.weft.caching.redis.backend.RedisCachingBackend;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
@@ -30,6 +31,7 @@ import java.util.function.ToDoubleFunction;
  *     .backend(memoryBackend)        // cache.size, cache.evictions
  *     .invalidator(invalidator)      // weft.invalidations.*, weft.invalidation.latency
  *     .bindTo(registry);
+ * // or, with weft-backend-redis: .redisBackend(redisCachingBackend)   // weft.l2.*, and its local cache's meters
  * }</pre>
  *
  * <h2>Meters</h2>
@@ -49,6 +51,7 @@ public final class WeftMetrics implements MeterBinder, AutoCloseable {
     private final Tags commonTags;
     private MemoryCachingBackend backend;
     private CacheInvalidator invalidator;
+    private RedisCachingBackend redisBackend;
     private volatile Consumer<CachedMethod> methodListener;
 
     private WeftMetrics(Iterable<Tag> tags) {
@@ -77,6 +80,15 @@ public final class WeftMetrics implements MeterBinder, AutoCloseable {
         return this;
     }
 
+    /**
+     * Also meter this Redis caching backend: its Redis level ({@code weft.l2.*}) and, when it has a local cache, that
+     * cache's sync (as {@link #invalidator}) and size (as {@link #backend}).
+     */
+    public WeftMetrics redisBackend(RedisCachingBackend backend) {
+        this.redisBackend = Objects.requireNonNull(backend, "backend");
+        return this;
+    }
+
     @Override
     public void bindTo(MeterRegistry registry) {
         Objects.requireNonNull(registry, "registry");
@@ -88,6 +100,17 @@ public final class WeftMetrics implements MeterBinder, AutoCloseable {
         }
         if (invalidator != null) {
             bindInvalidator(registry, invalidator);
+        }
+        if (redisBackend != null) {
+            RedisBackendMeters.bind(registry, redisBackend, commonTags);
+            CacheInvalidator sync = redisBackend.localCacheSync();
+            if (sync != null && sync != invalidator) {
+                bindInvalidator(registry, sync);
+            }
+            MemoryCachingBackend local = redisBackend.options().localCache();
+            if (local != null && local != backend) {
+                bindBackend(registry, local);
+            }
         }
     }
 
