@@ -12,13 +12,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The Redis level's meters, tagged {@code cache=weft-l2}: read from {@link RedisCachingBackend#status()} when the
+ * The Redis level's meters ({@code weft.l2.*}), tagged {@code cache=weft-l2}: read from {@link RedisCachingBackend#status()} when the
  * registry polls, so the backend counts once and the hit path pays nothing. In its own class so that WeftMetrics
  * loads without weft-backend-redis on the class path.
  */
-final class RedisBackendMeters {
+public final class RedisBackendMeters {
 
     private RedisBackendMeters() {
+    }
+
+    /**
+     * A binder of the Redis level's meters alone (not the per-method ones, nor the local cache's sync: bind those with
+     * {@link WeftMetrics}), for frameworks that bind every {@code MeterBinder} they find.
+     */
+    public static io.micrometer.core.instrument.binder.MeterBinder binder(RedisCachingBackend backend) {
+        return registry -> bind(registry, backend, Tags.empty());
     }
 
     static void bind(MeterRegistry registry, RedisCachingBackend backend, Tags common) {
