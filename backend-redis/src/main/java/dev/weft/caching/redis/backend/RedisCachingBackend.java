@@ -11,6 +11,9 @@ import dev.weft.caching.backend.ItemRead;
 import dev.weft.caching.backend.LoadToken;
 import dev.weft.caching.backend.ValueSerializationException;
 import dev.weft.caching.invalidation.CacheInvalidator;
+import dev.weft.caching.invalidation.InvalidationPublisher;
+import dev.weft.caching.invalidation.InvalidatorStatus;
+import dev.weft.caching.redis.RedisCacheInvalidator;
 import dev.weft.caching.memory.MemoryCachingBackend;
 import dev.weft.caching.redis.backend.internal.KeyLayout;
 import dev.weft.caching.redis.backend.internal.L2Connection;
@@ -138,7 +141,8 @@ public final class RedisCachingBackend implements CachingBackend {
                     + "it and keep trying)", e);
         }
         try {
-            this.localLevel = options.localCache() == null ? null : sync.apply(options.localCache());
+            // no sync: the Redis level alone (a publisher's), whatever the options say
+            this.localLevel = options.localCache() == null || sync == null ? null : sync.apply(options.localCache());
         } catch (RuntimeException e) {
             store.close();
             scheduler.shutdownNow();
@@ -214,6 +218,76 @@ public final class RedisCachingBackend implements CachingBackend {
         } catch (RuntimeException e) {
             client.shutdown();
             throw e;
+        }
+    }
+
+    /**
+     * A publish-only client for a process without a cache that changes data the fleet caches (a change feed, a batch
+     * job): each invalidation is applied to the Redis level first, then published to every instance's local cache
+     * over {@link RedisCachingBackendOptions#localCacheSync()}'s channel. A plain {@code RedisCacheInvalidator}
+     * publisher would reach the local caches only, and they would read the old value back from Redis. The options'
+     * {@code localCache} is not used. It owns a client it creates for {@code uri}.
+     */
+    public static InvalidationPublisher publisher(String uri, RedisCachingBackendOptions options) {
+        RedisURI parsed = parse(uri);
+        RedisClient client = RedisClient.create(parsed);
+        try {
+            RedisCachingBackend shared = new RedisCachingBackend(describe(parsed), options, 1,
+                    () -> L2Connection.connect(client, null), null, () -> { });
+            InvalidationPublisher sync;
+            try {
+                sync = RedisCacheInvalidator.publisher(client, options.localCacheSync());
+            } catch (RuntimeException e) {
+                shared.close();
+                throw e;
+            }
+            return new SharedLevelPublisher(shared, sync, client::shutdown);
+        } catch (RuntimeException e) {
+            client.shutdown();
+            throw e;
+        }
+    }
+
+    /** The Redis level, then the local caches' channel: see {@link #publisher(String, RedisCachingBackendOptions)}. */
+    private static final class SharedLevelPublisher implements InvalidationPublisher {
+        private final RedisCachingBackend shared;
+        private final InvalidationPublisher sync;
+        private final Runnable shutdownClient;
+
+        SharedLevelPublisher(RedisCachingBackend shared, InvalidationPublisher sync, Runnable shutdownClient) {
+            this.shared = shared;
+            this.sync = sync;
+            this.shutdownClient = shutdownClient;
+        }
+
+        @Override
+        public void invalidate(String key) {
+            shared.invalidate(key);
+            sync.invalidate(key);
+        }
+
+        @Override
+        public void invalidateDependency(String dependency) {
+            shared.invalidateDependency(dependency);
+            sync.invalidateDependency(dependency);
+        }
+
+        @Override
+        public void clear() {
+            shared.clear();
+            sync.clear();
+        }
+
+        @Override
+        public InvalidatorStatus status() {
+            return sync.status();
+        }
+
+        @Override
+        public void close() {
+            sync.close();
+            shared.close();
+            shutdownClient.run();
         }
     }
 
