@@ -1,6 +1,7 @@
 package dev.weft.docs.l2;
 
 import dev.weft.caching.CachingServices;
+import dev.weft.caching.invalidation.InvalidationPublisher;
 import dev.weft.caching.memory.MemoryCachingBackend;
 import dev.weft.caching.redis.backend.JsonValueSerializer;
 import dev.weft.caching.redis.backend.RedisCachingBackend;
@@ -33,6 +34,13 @@ final class L2SetUp {
                 .localCache(MemoryCachingBackend.create())
                 .distributedSingleFlight(true)
                 .build();
+    }
+
+    static void changeFeed() {
+        InvalidationPublisher feed = RedisCachingBackend.publisher("redis://cache.internal:6379",
+                RedisCachingBackendOptions.builder().keyPrefix("shop:").build());
+        feed.invalidateDependency("product:42");
+        feed.close();
     }
 
     static JsonValueSerializer serializer() {

@@ -87,6 +87,26 @@ class RedisLevelTest {
         assertThat(b.status().hits()).isEqualTo(1);
     }
 
+    /**
+     * A change feed's invalidation reaches Redis and the local caches: with a plain invalidator publisher the local
+     * cache would be invalidated and then read the old value back from Redis.
+     */
+    @Test
+    void aPublisherInvalidatesRedisAndEveryLocalCache() throws InterruptedException {
+        RedisCachingBackend twoLevel = RedisCachingBackend.create(redis.uri(), RedisCachingBackendOptions.builder()
+                .keyPrefix(prefix).localCache(dev.weft.caching.memory.MemoryCachingBackend.create()).build());
+        backends.add(twoLevel);
+        assertThat(twoLevel.awaitConnected(Duration.ofSeconds(10))).isTrue();
+        store(twoLevel, "fed", "old", Expiration.NEVER, "product:1");
+        assertThat(twoLevel.get(key("fed")).value()).isEqualTo("old");
+        try (var feed = RedisCachingBackend.publisher(redis.uri(), RedisCachingBackendOptions.builder()
+                .keyPrefix(prefix).build())) {
+            feed.invalidateDependency("product:1");
+            assertThat(instance().get(key("fed"))).as("gone from Redis").isNull();
+            await().atMost(Duration.ofSeconds(1)).until(() -> twoLevel.get(key("fed")) == null);
+        }
+    }
+
     @Test
     void nullAndEmptyOptionalAreStoredNotMissed() {
         RedisCachingBackend a = instance();
