@@ -107,6 +107,31 @@ class RedisLevelTest {
         }
     }
 
+    /**
+     * A result built on a value this instance holds locally (a nested cached call's key among its dependencies) is
+     * kept out of Redis when one of its dependencies was invalidated within the propagation grace before the load
+     * began: the local copy may not have applied that invalidation yet. A result that read nothing locally is shared.
+     */
+    @Test
+    void aResultBuiltOnALocallyHeldValueIsKeptOutOfRedisRightAfterAnInvalidation() throws InterruptedException {
+        RedisCachingBackend twoLevel = RedisCachingBackend.create(redis.uri(), RedisCachingBackendOptions.builder()
+                .keyPrefix(prefix).localCache(dev.weft.caching.memory.MemoryCachingBackend.create()).build());
+        backends.add(twoLevel);
+        assertThat(twoLevel.awaitConnected(Duration.ofSeconds(10))).isTrue();
+        store(twoLevel, "inner", "held here", Expiration.NEVER, "dep:x");
+        instance().invalidateDependency("dep:y");            // elsewhere, a moment ago
+
+        LoadToken outer = twoLevel.beginLoad(key("outer"));
+        assertThat(twoLevel.set(outer, CacheItem.of("built on inner", Expiration.NEVER, Set.of("inner", "dep:y"))))
+                .as("stored locally").isTrue();
+        assertThat(twoLevel.status().writesHeldBack()).isEqualTo(1);
+        assertThat(instance().get(key("outer"))).as("not in Redis").isNull();
+
+        LoadToken direct = twoLevel.beginLoad(key("direct"));
+        assertThat(twoLevel.set(direct, CacheItem.of("from the source", Expiration.NEVER, Set.of("dep:y")))).isTrue();
+        assertThat(instance().get(key("direct"))).as("read nothing locally: shared").isNotNull();
+    }
+
     @Test
     void nullAndEmptyOptionalAreStoredNotMissed() {
         RedisCachingBackend a = instance();
