@@ -5,6 +5,8 @@
 #
 #   samples/product-catalog/demo.sh          # run the scenario, then stop
 #   samples/product-catalog/demo.sh --keep   # run it, then keep everything up until Enter (try curl yourself)
+#   samples/product-catalog/demo.sh --l2     # the instances share a level in Redis (--backend=l2): a third
+#                                            # instance, started last, answers its first request from Redis
 #
 # Needs JDK 17+ and curl. Builds the module first (with the repository's Maven wrapper) when its classes are missing
 # or older than its sources. Logs and the database go to samples/product-catalog/target/demo/.
@@ -15,10 +17,12 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 WORK="$HERE/target/demo"
 PACKAGE=dev.weft.samples.catalog
 KEEP=false
+BACKEND=redis
 for arg in "$@"; do
   case "$arg" in
     --keep) KEEP=true ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    --l2) BACKEND=l2 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -143,13 +147,15 @@ DB_URL=$(word "$db_line" url)
 show "redis-server $(word "$redis_line" version) on $REDIS_URI (pid $REDIS_SERVER_PID, from a Maven artifact)"
 show "H2 database server on $DB_URL (pid ${PIDS[1]}), seeded with 10,000 products"
 
-step "Starting two API instances (--backend=redis) and the change feed"
+step "Starting two API instances (--backend=$BACKEND) and the change feed"
 for n in 1 2; do
-  start "api-$n" "$PACKAGE.CatalogServer" --port=0 --instance="api-$n" --db-url="$DB_URL" --backend=redis \
+  start "api-$n" "$PACKAGE.CatalogServer" --port=0 --instance="api-$n" --db-url="$DB_URL" --backend="$BACKEND" \
     --redis-uri="$REDIS_URI"
 done
+FEED_L2=()
+[[ $BACKEND == l2 ]] && FEED_L2=(--l2-key-prefix=catalog:)   # the instances' Redis level: the feed invalidates it too
 start change-feed "$PACKAGE.ChangeFeed" --db-url="$DB_URL" --redis-uri="$REDIS_URI" \
-  --position-file="$WORK/change-feed.position"
+  --position-file="$WORK/change-feed.position" ${FEED_L2[@]+"${FEED_L2[@]}"}
 api1_line=$(await_ready api-1 "CATALOG READY")
 api2_line=$(await_ready api-2 "CATALOG READY")
 API1="http://127.0.0.1:$(word "$api1_line" port)"
@@ -218,6 +224,24 @@ sent=$(field "$stats" messagesSent) received=$(field "$stats" messagesReceived) 
 done
 show "(received: the other instance's invalidations and the change feed's. The feed publishes the changes made" \
   "through the API as well, since it sees every change to the table: harmless, invalidating twice is idempotent.)"
+
+if [[ $BACKEND == l2 ]]; then
+  # product 150 was read in the warm-up (products 1-300) and has not changed since: it is in Redis
+  ID3=150
+  step "6. A third instance, started now, answers its first request for product $ID3 from Redis"
+  start api-3 "$PACKAGE.CatalogServer" --port=0 --instance=api-3 --db-url="$DB_URL" --backend=l2 \
+    --redis-uri="$REDIS_URI"
+  api3_line=$(await_ready api-3 "CATALOG READY")
+  API3="http://127.0.0.1:$(word "$api3_line" port)"
+  show "api-3 on $API3 (pid ${PIDS[5]}), its cache empty"
+  show "GET $API3/products/$ID3"
+  answer=$(curl -s "$API3/products/$ID3")
+  show "-> $answer"
+  stats=$(curl -s "$API3/stats")
+  show "source=$(field "$answer" source), $(field "$answer" micros) µs in the server (a Redis read, in a JVM that" \
+    "has just started); api-3's database queries so far: loads=$(field "$stats" loads), Redis hits:" \
+    "l2Hits=$(field "$stats" l2Hits)"
+fi
 
 if $KEEP; then
   step "Everything keeps running. Try:"

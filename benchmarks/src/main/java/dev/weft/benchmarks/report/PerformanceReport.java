@@ -68,11 +68,17 @@ public final class PerformanceReport {
         invalidationSection();
         diagnosisSection();
         Files.createDirectories(report.getParent());
-        String kept = Files.exists(report) ? PreservedSection.find(Files.readString(report), PreservedSection.AZURE)
-                : "";
-        // Not ours: the Azure invalidator's latency section is written by hand (see PreservedSection); copy it
-        // through verbatim, at the end, whenever the file being replaced has it.
-        md.append(kept);
+        String old = Files.exists(report) ? Files.readString(report) : "";
+        // Not ours: the Redis level's section (benchmarks/run-l2.sh) and the Azure invalidator's latency section are
+        // written by hand (see PreservedSection); copy them through verbatim, at the end, whenever the file being
+        // replaced has them.
+        String l2 = PreservedSection.find(old, PreservedSection.REDIS_LEVEL);
+        String azure = PreservedSection.find(old, PreservedSection.AZURE);
+        md.append(l2);
+        if (!l2.isEmpty() && !azure.isEmpty()) {
+            md.append('\n');
+        }
+        md.append(azure);
         Files.writeString(report, md.toString());
     }
 

@@ -16,6 +16,9 @@ final class PreservedSection {
      */
     static final String AZURE = "Azure Service Bus invalidation latency (in-process endpoint)";
 
+    /** Written from the results of benchmarks/run-l2.sh (weft-backend-redis), not by run.sh. */
+    static final String REDIS_LEVEL = "The Redis level (L2)";
+
     private PreservedSection() {
     }
 

@@ -27,7 +27,7 @@ public final class Subject implements AutoCloseable {
     private final CatalogService service;
     private final AutoCloseable resources;
 
-    private Subject(String name, CatalogService service, AutoCloseable resources) {
+    Subject(String name, CatalogService service, AutoCloseable resources) {
         this.name = name;
         this.service = service;
         this.resources = resources;
@@ -52,6 +52,9 @@ public final class Subject implements AutoCloseable {
                 return spring(name, SpringSyncCatalogService.class, SpringSyncCatalogService::new, source);
             case "jcabi":
                 return new Subject(name, new JcabiCatalogService(source), () -> { });
+            case "weftTwoLevel":
+                // not in NAMES: measured by the Redis level's benchmark (dev.weft.benchmarks.l2), not in part 1's tables
+                return TwoLevelSubject.open(name, source);
             default:
                 throw new IllegalArgumentException("unknown variant '" + name + "'; one of " + NAMES);
         }
@@ -91,7 +94,7 @@ public final class Subject implements AutoCloseable {
         if (service instanceof CaffeineManualCatalogService) {
             ((CaffeineManualCatalogService) service).cleanUp();
         }
-        if (name.startsWith("weft")) {
+        if (name.startsWith("weft") && CachingServices.getDefaultBackend() instanceof MemoryCachingBackend) {
             ((MemoryCachingBackend) CachingServices.getDefaultBackend()).cleanUp();
         }
     }

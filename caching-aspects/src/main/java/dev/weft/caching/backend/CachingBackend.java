@@ -46,6 +46,22 @@ public interface CachingBackend extends AutoCloseable {
     LoadToken beginLoad(ItemKey key);
 
     /**
+     * For a backend that several instances share: lets this load wait for another instance's load of the same key, so
+     * that concurrent misses across the fleet run the method once (fleet-wide single flight). Called by the caller
+     * that owns the local load of the token's key, after {@link #beginLoad} and before the body runs; not called for
+     * background reloads. Returns the item the other instance stored, which the caller then returns instead of
+     * running the body, or {@code null} at once when this caller should run it: no other instance is loading the key,
+     * its load ended without storing, or {@code timeoutNanos} (the method's load wait timeout) passed. Either way the
+     * token stays the caller's: it ends it as usual ({@link #abandon} when an item was returned). Never throws for a
+     * transport problem: it answers {@code null}.
+     *
+     * <p>The default answers {@code null} at once: instances do not coordinate.
+     */
+    default CacheItem awaitPeerLoad(LoadToken load, long timeoutNanos) {
+        return null;
+    }
+
+    /**
      * Stores {@code item} under the token's key, replacing any previous item, unless an invalidation of the key, of
      * one of the item's dependencies, or a clear reached this backend since the token was issued. Ends the load.
      *

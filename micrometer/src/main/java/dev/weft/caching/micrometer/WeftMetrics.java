@@ -31,6 +31,8 @@ import java.util.function.ToLongFunction;
  *     .backend(memoryBackend)        // cache.size, cache.evictions
  *     .invalidator(invalidator)      // weft.invalidations.*, weft.invalidation.latency
  *     .bindTo(registry);
+ * // with weft-backend-redis: .backend(level.options().localCache()).invalidator(level.localCacheSync()), and
+ * // RedisBackendMeters.binder(level).bindTo(registry) for weft.l2.* (a class of its own: this one loads without it)
  * }</pre>
  *
  * <h2>Meters</h2>

@@ -21,6 +21,7 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass({RedisCacheInvalidator.class, RedisClient.class})
 @ConditionalOnProperty(name = "weft.invalidator.type", havingValue = "redis")
+@ConditionalOnProperty(name = "weft.redis.l2.enabled", havingValue = "false", matchIfMissing = true)
 class RedisInvalidatorConfiguration {
 
     @Bean(destroyMethod = "close")

@@ -1,5 +1,6 @@
 package dev.weft.spring.boot;
 
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,14 @@ public class RedisInvalidatorProperties extends InvalidatorProperties {
 
     /** The largest message sent, in bytes (at least 1024); invalidations issued together are packed up to it. */
     private int maxMessageBytes = 65_536;
+
+    /** A shared second level in Redis under the memory backend (needs dev.weft:weft-backend-redis); see docs/l2.md. */
+    @NestedConfigurationProperty
+    private final RedisL2Properties l2 = new RedisL2Properties();
+
+    public RedisL2Properties getL2() {
+        return l2;
+    }
 
     public String getUri() {
         return uri;

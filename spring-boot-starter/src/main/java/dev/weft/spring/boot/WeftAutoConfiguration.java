@@ -7,7 +7,9 @@ import dev.weft.spring.boot.internal.CachingSwitchedOff;
 import dev.weft.spring.boot.internal.DefaultBackendInstallation;
 import dev.weft.spring.boot.internal.PropertyCheck;
 import dev.weft.spring.boot.internal.WovenBeansCheck;
+import dev.weft.caching.backend.CachingBackend;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -50,7 +52,8 @@ public class WeftAutoConfiguration {
     /** With {@code weft.enabled=true}, the default. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnBooleanProperty(name = "weft.enabled", matchIfMissing = true)
-    @Import({RedisInvalidatorConfiguration.class, AzureInvalidatorConfiguration.class})
+    @Import({RedisInvalidatorConfiguration.class, RedisBackendConfiguration.class,
+            AzureInvalidatorConfiguration.class})
     static class CachingOn {
 
         @Bean(destroyMethod = "close")
@@ -69,8 +72,11 @@ public class WeftAutoConfiguration {
 
         @Bean
         DefaultBackendInstallation weftBackendInstallation(WeftProperties properties, MemoryCachingBackend memory,
-                                                           ObjectProvider<CacheInvalidator> invalidator) {
-            return new DefaultBackendInstallation(properties, memory, invalidator.getIfAvailable());
+                                                           ObjectProvider<CacheInvalidator> invalidator,
+                                                           @Qualifier(RedisBackendConfiguration.BEAN)
+                                                           ObjectProvider<CachingBackend> shared) {
+            return new DefaultBackendInstallation(properties, memory, invalidator.getIfAvailable(),
+                    shared.getIfAvailable());
         }
     }
 }

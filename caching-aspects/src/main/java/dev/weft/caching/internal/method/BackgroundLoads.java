@@ -32,7 +32,7 @@ final class BackgroundLoads {
         try {
             CachingRuntime.reloadExecutor().execute(() -> run(method, flight, backend, target, args));
         } catch (RejectedExecutionException e) {
-            LOG.warn("{}: the reload executor refused a background load of {}", method.display(), flight.key);
+            LOG.warn("{}: the reload executor refused a background load", method.display());
             abandon(method, flight);
         }
     }
@@ -50,7 +50,7 @@ final class BackgroundLoads {
             // the owner recorded the failure (and callers that could got the fail-safe value)
             LOG.debug("{}: background load of {} failed", method.display(), flight.key, e.getCause());
         } catch (IllegalAccessException | RuntimeException e) {
-            LOG.warn("{}: a background load of {} could not call the method", method.display(), flight.key, e);
+            LOG.warn("{}: a background load could not call the method", method.display(), e);
         } finally {
             CallStack.pop(frame);
             if (!frame.taken()) {

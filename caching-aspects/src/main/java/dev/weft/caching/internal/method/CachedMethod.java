@@ -360,6 +360,11 @@ public final class CachedMethod {
             if (flight.superseded) {
                 // taken over before the token existed: the takeover could not abandon it, so this does
                 backend.abandon(token);
+            } else if (!background) {
+                Load peer = awaitPeerLoad(flight, key, backend, token, s);
+                if (peer != null) {
+                    return peer;
+                }
             }
         }
         return new Owner(this, key, args, backend, token, flight, s, fallback, background, transaction);
@@ -374,6 +379,44 @@ public final class CachedMethod {
         }
         statistics.uncached.increment();
         return Load.Uncached.of(this, key, args, CallStack.enclosing(CallStack.top()));
+    }
+
+    /**
+     * Fleet-wide single flight: a backend shared by several instances may let this owner wait for another instance's
+     * load of the key ({@link CachingBackend#awaitPeerLoad}). The item it returns was read from the shared level after
+     * any invalidation that removed an older one there, so the owner and its joiners take it like a stored result.
+     * Returns {@code null} when the owner runs the body.
+     */
+    private Load awaitPeerLoad(Flight flight, ItemKey key, CachingBackend backend, LoadToken token, MethodSettings s) {
+        long before = System.nanoTime();
+        CacheItem peer;
+        try {
+            peer = backend.awaitPeerLoad(token, s.loadWaitTimeoutNanos);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: the caching backend failed while waiting for another instance's load; loading here",
+                    display, e);
+            peer = null;
+        }
+        if (peer == null) {
+            if (System.nanoTime() - before > 1_000_000L) {
+                flight.restartClock();
+            }
+            return null;
+        }
+        flights.close(flight);
+        try {
+            backend.abandon(token);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: the caching backend failed to abandon a load", display, e);
+        }
+        Object value = peer.value();
+        flight.finish(new Outcome.Stored(value, peer.dependencies()));
+        if (flight.shared != null) {
+            // asynchronous joiners may already share the flight's future
+            flight.shared.complete(value);
+        }
+        propagate(CallStack.enclosing(CallStack.top()), key, peer.dependencies());
+        return new Load.Answer(toCaller(value));
     }
 
     /** Starts one background reload of a fresh item past its eager-refresh point, unless a load is in progress. */

@@ -25,7 +25,9 @@ final class Flight {
 
     final ItemKey key;
     final long startNanos = System.nanoTime();
-    final long deadlineNanos;
+    private final long timeoutNanos;
+    /** The start plus the load wait timeout; moved once by {@link #restartClock()}. */
+    private volatile long deadlineNanos;
     /** The thread running the body: a call of the same key on it while the body runs is recursion. */
     volatile Thread owner = Thread.currentThread();
     /** True while the owner runs the body. */
@@ -43,15 +45,31 @@ final class Flight {
 
     Flight(ItemKey key, long timeoutNanos, boolean async) {
         this.key = key;
-        long deadline = startNanos + timeoutNanos;
-        this.deadlineNanos = timeoutNanos == Long.MAX_VALUE || deadline - startNanos < 0 ? Long.MAX_VALUE : deadline;
+        this.timeoutNanos = timeoutNanos;
+        this.deadlineNanos = deadlineFrom(startNanos);
         this.shared = async ? new CompletableFuture<>() : null;
         this.upstream = async ? new Upstream() : null;
     }
 
+    private long deadlineFrom(long start) {
+        long deadline = start + timeoutNanos;
+        return timeoutNanos == Long.MAX_VALUE || deadline - start < 0 ? Long.MAX_VALUE : deadline;
+    }
+
+    /**
+     * Gives the owner a full load wait timeout from now: it waited for another instance's load of the key
+     * ({@code CachingBackend.awaitPeerLoad}) and only now starts its body. Without this, its joiners would take the
+     * flight over just as the body starts. Joiners already waiting wake at the old deadline, find the flight not
+     * expired, and wait again.
+     */
+    void restartClock() {
+        deadlineNanos = deadlineFrom(System.nanoTime());
+    }
+
     /** Whether the flight outlived its deadline at {@code now}. */
     boolean expiredAt(long now) {
-        return deadlineNanos != Long.MAX_VALUE && now - deadlineNanos >= 0;
+        long deadline = deadlineNanos;
+        return deadline != Long.MAX_VALUE && now - deadline >= 0;
     }
 
     /** Publishes the outcome; the first one wins. */
@@ -74,9 +92,10 @@ final class Flight {
      * whichever comes first. An interrupted caller stops waiting and keeps its interrupt status.
      */
     Outcome await(long untilNanos) {
-        long until = deadlineNanos == Long.MAX_VALUE ? untilNanos
-                : untilNanos == Long.MAX_VALUE ? deadlineNanos
-                : (untilNanos - deadlineNanos <= 0 ? untilNanos : deadlineNanos);
+        long deadline = deadlineNanos;
+        long until = deadline == Long.MAX_VALUE ? untilNanos
+                : untilNanos == Long.MAX_VALUE ? deadline
+                : (untilNanos - deadline <= 0 ? untilNanos : deadline);
         try {
             if (until == Long.MAX_VALUE) {
                 return outcome.get();

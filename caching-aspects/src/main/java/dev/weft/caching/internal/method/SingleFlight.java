@@ -53,13 +53,15 @@ final class SingleFlight {
     private void supersede(Flight old) {
         old.superseded = true;
         statistics.waitTimeouts.increment();
-        LOG.warn("{}: a load of {} outlived the profile's loadWaitTimeout; another caller took it over and its own "
-                + "result will not be stored", display, old.key);
+        // keys carry argument values: only at DEBUG
+        LOG.warn("{}: a load outlived the profile's loadWaitTimeout; another caller took it over and its own result "
+                + "will not be stored", display);
+        LOG.debug("{}: took over the load of {}", display, old.key);
         if (old.backend != null && old.token != null) {
             try {
                 old.backend.abandon(old.token);
             } catch (RuntimeException e) {
-                LOG.warn("{}: the caching backend failed to abandon a superseded load of {}", display, old.key, e);
+                LOG.warn("{}: the caching backend failed to abandon a superseded load", display, e);
             }
         }
         old.finish(Outcome.ABANDONED);

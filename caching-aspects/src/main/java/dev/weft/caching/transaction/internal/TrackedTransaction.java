@@ -201,7 +201,10 @@ public final class TrackedTransaction implements TransactionScope {
             operation.run();
         } catch (RuntimeException e) {
             // the transaction is over: its caller cannot act on a cache failure, and must not get one
-            LOG.warn("After a {} transaction ended, could not {} {}", origin, what, key == null ? "" : key, e);
+            LOG.warn("After a {} transaction ended, could not {}", origin, what, e);
+            if (key != null) {
+                LOG.debug("... the key was {}", key);
+            }
         }
     }
 

@@ -10,6 +10,10 @@ import dev.weft.caching.invalidation.InvalidatorStatus;
 import dev.weft.caching.memory.MemoryCachingBackend;
 import dev.weft.caching.redis.RedisCacheInvalidator;
 import dev.weft.caching.redis.RedisCacheInvalidatorOptions;
+import dev.weft.caching.redis.backend.JsonValueSerializer;
+import dev.weft.caching.redis.backend.RedisCachingBackend;
+import dev.weft.caching.redis.backend.RedisCachingBackendOptions;
+import dev.weft.caching.redis.backend.RedisCachingBackendStatus;
 
 import java.util.Optional;
 
@@ -51,6 +55,23 @@ final class CacheSetup implements AutoCloseable {
                                 .build());
                 yield new CacheSetup(redis, redis, "redis (channel '" + config.redisChannel() + "')");
             }
+            case L2 -> {
+                RedisCachingBackend shared = RedisCachingBackend.create(config.redisUri(),
+                        RedisCachingBackendOptions.builder()
+                                .keyPrefix("catalog:")
+                                .localCache(local)
+                                .localCacheSync(RedisCacheInvalidatorOptions.builder()
+                                        .channel(config.redisChannel())
+                                        .instanceIdPrefix(instanceName)
+                                        .build())
+                                .serializer(JsonValueSerializer.builder()
+                                        .allowPackages("dev.weft.samples.catalog")
+                                        .build())
+                                .distributedSingleFlight(true)
+                                .build());
+                yield new CacheSetup(shared, shared.localCacheSync(), "redis l2 (prefix 'catalog:', channel '"
+                        + config.redisChannel() + "')");
+            }
             case AZURE -> {
                 String subscription = config.azureSubscription();
                 CacheInvalidator azure = AzureCacheInvalidator.create(local, AzureCacheInvalidatorOptions.builder()
@@ -70,6 +91,12 @@ final class CacheSetup implements AutoCloseable {
     /** The invalidator's status, when the backend has one. */
     Optional<InvalidatorStatus> invalidatorStatus() {
         return Optional.ofNullable(invalidator).map(CacheInvalidator::status);
+    }
+
+    /** The Redis level's status, with {@code --backend=l2}. */
+    Optional<RedisCachingBackendStatus> redisLevelStatus() {
+        return backend instanceof RedisCachingBackend
+                ? Optional.of(((RedisCachingBackend) backend).status()) : Optional.empty();
     }
 
     /** {@code memory}, or the invalidator's transport. */

@@ -118,6 +118,16 @@ final class CatalogHttpApi {
         body.put("backend", cache.description());
         body.put("cache", counters);
         body.put("invalidator", cache.invalidatorStatus().map(CatalogHttpApi::statusJson).orElse(null));
+        cache.redisLevelStatus().ifPresent(l2 -> {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("health", l2.health().name());
+            json.put("l2Hits", l2.hits());
+            json.put("l2Misses", l2.misses());
+            json.put("l2Writes", l2.writes());
+            json.put("l2WritesRefused", l2.writesRefused());
+            json.put("peerLoadsUsed", l2.peerLoadsUsed());
+            body.put("redisLevel", json);
+        });
         return new Response(200, body);
     }
 

@@ -1,6 +1,8 @@
 package dev.weft.samples.catalog;
 
 import dev.weft.caching.invalidation.InvalidationPublisher;
+import dev.weft.caching.redis.backend.RedisCachingBackend;
+import dev.weft.caching.redis.backend.RedisCachingBackendOptions;
 import dev.weft.caching.invalidation.PublishMode;
 import dev.weft.caching.redis.RedisCacheInvalidator;
 import dev.weft.caching.redis.RedisCacheInvalidatorOptions;
@@ -137,13 +139,19 @@ public final class ChangeFeed implements AutoCloseable {
         }
         InvalidationPublisher publisher;
         try {
-            publisher = RedisCacheInvalidator.publisher(config.redisUri(),
-                    RedisCacheInvalidatorOptions.builder()
-                            .channel(config.redisChannel())
-                            .publishMode(PublishMode.FIRE_AND_FORGET)
-                            // The feed must come up, and keep its place, whether or not Redis is up yet.
+            RedisCacheInvalidatorOptions options = RedisCacheInvalidatorOptions.builder()
+                    .channel(config.redisChannel())
+                    .publishMode(PublishMode.FIRE_AND_FORGET)
+                    // The feed must come up, and keep its place, whether or not Redis is up yet.
+                    .requireConnectionAtStart(false)
+                    .instanceIdPrefix("change-feed")
+                    .build();
+            // Instances with a Redis level (--backend=l2) would read the old value back from it: invalidate it too.
+            publisher = config.l2KeyPrefix().isEmpty() ? RedisCacheInvalidator.publisher(config.redisUri(), options)
+                    : RedisCachingBackend.publisher(config.redisUri(), RedisCachingBackendOptions.builder()
+                            .keyPrefix(config.l2KeyPrefix())
+                            .localCacheSync(options)
                             .requireConnectionAtStart(false)
-                            .instanceIdPrefix("change-feed")
                             .build());
         } catch (RuntimeException e) {
             connection.close();

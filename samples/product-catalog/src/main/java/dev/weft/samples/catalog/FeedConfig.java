@@ -16,7 +16,7 @@ import java.util.List;
  * @param positionFile where the feed keeps its position between runs
  */
 record FeedConfig(String databaseUrl, String redisUri, String redisChannel, Duration pollInterval, int batchSize,
-                  Duration gapTimeout, Path positionFile) {
+                  Duration gapTimeout, Path positionFile, String l2KeyPrefix) {
 
     static final String USAGE = String.join(System.lineSeparator(),
             "usage: ChangeFeed --db-url=jdbc:h2:tcp://127.0.0.1:PORT/catalog [--name=value ...]",
@@ -27,10 +27,12 @@ record FeedConfig(String databaseUrl, String redisUri, String redisChannel, Dura
             "  --poll-interval=100ms             pause between two polls",
             "  --batch-size=1000                 most changes read per poll",
             "  --gap-timeout=10s                 how long a missing change_seq may still commit",
-            "  --position-file=change-feed.position");
+            "  --position-file=change-feed.position",
+            "  --l2-key-prefix=                  the instances' Redis level (--backend=l2 uses catalog:): invalidate",
+            "                                    it too; empty: the instances have none");
 
     private static final List<String> OPTIONS = List.of("db-url", "redis-uri", "redis-channel", "poll-interval",
-            "batch-size", "gap-timeout", "position-file");
+            "batch-size", "gap-timeout", "position-file", "l2-key-prefix");
 
     /**
      * Reads the configuration from the command line and system properties.
@@ -45,6 +47,7 @@ record FeedConfig(String databaseUrl, String redisUri, String redisChannel, Dura
                 settings.getDuration("poll-interval", Duration.ofMillis(100)),
                 settings.getInt("batch-size", 1000, 1, 100_000),
                 settings.getDuration("gap-timeout", Duration.ofSeconds(10)),
-                Path.of(settings.get("position-file", "change-feed.position")));
+                Path.of(settings.get("position-file", "change-feed.position")),
+                settings.get("l2-key-prefix", ""));
     }
 }

@@ -29,7 +29,12 @@ record ServerConfig(int port, String bindAddress, String databaseUrl, Backend ba
         /** A local cache kept in sync with the other instances' over Redis pub/sub. */
         REDIS,
         /** A local cache kept in sync with the other instances' over an Azure Service Bus topic. */
-        AZURE
+        AZURE,
+        /**
+         * A local cache over a level in Redis that every instance shares (weft-backend-redis), the local caches kept in
+         * sync over Redis pub/sub: an instance started late answers from Redis.
+         */
+        L2
     }
 
     static final String DEFAULT_DATABASE_URL = "jdbc:h2:mem:catalog;DB_CLOSE_DELAY=-1";
@@ -43,7 +48,7 @@ record ServerConfig(int port, String bindAddress, String databaseUrl, Backend ba
             "  --bind-address=127.0.0.1",
             "  --db-url=" + DEFAULT_DATABASE_URL,
             "                         JDBC URL; several processes share jdbc:h2:tcp://127.0.0.1:PORT/catalog",
-            "  --backend=memory       memory | redis | azure",
+            "  --backend=memory       memory | redis | azure | l2",
             "  --redis-uri=" + DEFAULT_REDIS_URI,
             "  --redis-channel=" + DEFAULT_REDIS_CHANNEL,
             "  --instance=api-PORT    name shown in responses (letters, digits, dashes; at most 20)",
@@ -66,7 +71,7 @@ record ServerConfig(int port, String bindAddress, String databaseUrl, Backend ba
         try {
             backend = Backend.valueOf(backendName.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("option --backend must be memory, redis or azure, got \""
+            throw new IllegalArgumentException("option --backend must be memory, redis, azure or l2, got \""
                     + backendName + "\"", e);
         }
         Optional<String> instance = Optional.ofNullable(settings.get("instance", null));

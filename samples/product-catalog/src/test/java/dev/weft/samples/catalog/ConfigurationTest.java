@@ -64,7 +64,7 @@ class ConfigurationTest {
         assertThatThrownBy(() -> ServerConfig.from(new String[] {"--port=http"})).hasMessageContaining("--port");
         assertThatThrownBy(() -> ServerConfig.from(new String[] {"--port=70000"})).hasMessageContaining("65535");
         assertThatThrownBy(() -> ServerConfig.from(new String[] {"--backend=hazelcast"}))
-                .hasMessageContaining("memory, redis or azure");
+                .hasMessageContaining("memory, redis, azure or l2");
         assertThatThrownBy(() -> ServerConfig.from(new String[] {"--instance=api 1"}))
                 .hasMessageContaining("--instance");
         assertThatThrownBy(() -> ServerConfig.from(new String[] {"--port"})).hasMessageContaining("no value");

@@ -29,6 +29,7 @@ public final class DefaultBackendInstallation implements AutoCloseable {
 
     private final MemoryCachingBackend memory;
     private final CacheInvalidator invalidator;
+    private final CachingBackend shared;
     private final OnMessageLoss onMessageLoss;
 
     /**
@@ -40,6 +41,15 @@ public final class DefaultBackendInstallation implements AutoCloseable {
      */
     public DefaultBackendInstallation(WeftProperties properties, MemoryCachingBackend memory,
                                       CacheInvalidator invalidator) {
+        this(properties, memory, invalidator, null);
+    }
+
+    /**
+     * Installs {@code shared}, a backend with a Redis level over the memory backend ({@code weft.redis.l2.enabled}),
+     * when it is not {@code null}; {@code invalidator} is then its local level's sync.
+     */
+    public DefaultBackendInstallation(WeftProperties properties, MemoryCachingBackend memory,
+                                      CacheInvalidator invalidator, CachingBackend shared) {
         InvalidatorType type = properties.getInvalidator().getType();
         if (type != InvalidatorType.NONE && invalidator == null) {
             String module = type == InvalidatorType.REDIS ? "weft-invalidator-redis" : "weft-invalidator-azure";
@@ -50,6 +60,7 @@ public final class DefaultBackendInstallation implements AutoCloseable {
         List<CachingProfile> profiles = ProfileProperties.profiles(properties.getProfiles());
         this.memory = memory;
         this.invalidator = invalidator;
+        this.shared = shared;
         this.onMessageLoss = type == InvalidatorType.AZURE ? properties.getAzure().getOnMessageLoss()
                 : properties.getRedis().getOnMessageLoss();
         profiles.forEach(CachingServices::setProfile);
@@ -58,9 +69,9 @@ public final class DefaultBackendInstallation implements AutoCloseable {
                 : "; profiles " + profiles.stream().map(CachingProfile::name).toList());
     }
 
-    /** What {@code CachingServices} now uses: the invalidator, or the memory backend. */
+    /** What {@code CachingServices} now uses: the Redis backend, the invalidator, or the memory backend. */
     public CachingBackend backend() {
-        return invalidator != null ? invalidator : memory;
+        return shared != null ? shared : invalidator != null ? invalidator : memory;
     }
 
     /** The memory backend (wrapped by the invalidator when there is one). */

@@ -75,7 +75,7 @@ public final class RedisInvalidatorFactory {
     }
 
     /** The options {@code weft.redis.*} describe, customizers applied last. */
-    static RedisCacheInvalidatorOptions options(RedisInvalidatorProperties p,
+    public static RedisCacheInvalidatorOptions options(RedisInvalidatorProperties p,
                                                 List<RedisInvalidatorCustomizer> customizers) {
         RedisCacheInvalidatorOptions.Builder b = RedisCacheInvalidatorOptions.builder();
         SharedOptions.apply(PREFIX, p, b);
