@@ -31,6 +31,8 @@ public final class PerformanceReport {
     private final JmhResults misses = new JmhResults();
     private final JmhResults breakdown = new JmhResults();
     private final JmhResults invalidation = new JmhResults();
+    private final JmhResults fullCache = new JmhResults();
+    private FullCacheSection fullCacheSection;
     private final StringBuilder md = new StringBuilder();
 
     private PerformanceReport(Path results, Path report) {
@@ -57,6 +59,8 @@ public final class PerformanceReport {
         misses.read(results.resolve("miss.json"));
         breakdown.read(results.resolve("breakdown.json"));
         invalidation.read(results.resolve("invalidation.json"));
+        fullCache.read(results.resolve("fullcache.json"));
+        fullCacheSection = FullCacheSection.of(this, fullCache, results.resolve("footprint.json"));
         if (hits.isEmpty()) {
             throw new IllegalStateException("no hit results in " + results + ": run benchmarks/run.sh first");
         }
@@ -66,6 +70,7 @@ public final class PerformanceReport {
         hitSection();
         missSection();
         invalidationSection();
+        fullCacheSection.write();
         diagnosisSection();
         Files.createDirectories(report.getParent());
         String kept = Files.exists(report) ? PreservedSection.find(Files.readString(report), PreservedSection.AZURE)
@@ -135,6 +140,7 @@ public final class PerformanceReport {
                 + "[the diagnosis](#diagnosis-where-wefts-hit-time-goes) below.");
         line();
         InvalidationSection.targets(this, invalidation);
+        fullCacheSection.targets();
     }
 
     private void method() {
@@ -161,6 +167,10 @@ public final class PerformanceReport {
                 line("| invalidation benchmarks | JMH SampleTime (latency, 1 thread), Throughput (8 threads), "
                         + "AverageTime (call time, 1 thread); " + m.settings() + "; redis-server "
                         + environment.getProperty("redis", "?") + " on 127.0.0.1 |"));
+        fullCache.all().stream().findFirst().ifPresent(m ->
+                line("| full-cache benchmarks | JMH AverageTime, `-prof gc`, `CpuTimeProfiler`; misses 1 thread, a hit "
+                        + "beside a miss 2 threads (a group), hit alone 1 thread; " + m.settings() + "; retained heap "
+                        + "by JOL `GraphLayout` (`EntryFootprint`) |"));
         breakdown.all().stream().findFirst().ifPresent(m ->
                 line("| diagnosis benchmarks | JMH AverageTime, `-prof gc`, 1 thread, " + m.settings() + " |"));
         line();
@@ -175,6 +185,8 @@ public final class PerformanceReport {
                 + "once in the constructor; `equals` compares hash, method and `Arrays.equals(args)`. A hit allocates "
                 + "the key (24 B), the array (24 B for one argument, 32 B for three) and the boxed `int` id "
                 + "(16 B; pages and booleans come from the JDK's box caches).");
+        line("- `caffeineLoader` (part 4): the same key and cache, loaded with Caffeine's own "
+                + "`cache.get(key, loader)`, the loader a lambda that captures the arguments.");
         line("- `weft`: `@Cached(absoluteExpiration = \"600s\")`, woven at build time by ajc exactly as a user "
                 + "project does (module `benchmarks/subjects`), backend "
                 + "`MemoryCachingBackend.builder().maximumSize(10_000)`.");
