@@ -37,7 +37,8 @@ final class Owner extends Load {
     private final MethodSettings settings;
     /** An expired item that may stand in for the result if the body fails (fail-safe); {@code null} if none. */
     private final CacheItem fallback;
-    private final long startNanos = System.nanoTime();
+    /** When the load began: its flight's start (one clock read fewer per miss), or now for a refresh. */
+    private final long startNanos;
 
     Owner(CachedMethod method, ItemKey key, Object[] args, CachingBackend backend, LoadToken token, Flight flight,
           MethodSettings settings, CacheItem fallback) {
@@ -49,10 +50,16 @@ final class Owner extends Load {
         this.flight = flight;
         this.settings = settings;
         this.fallback = fallback;
+        this.startNanos = flight != null ? flight.startNanos : System.nanoTime();
         this.context = new LoadContext(CallStack.top(), key);
         CallStack.push(context);
         if (flight != null) {
-            flight.owner = Thread.currentThread();
+            Thread current = Thread.currentThread();
+            if (flight.owner != current) {
+                // a background reload runs the body of a flight another thread claimed; else the claimer already is
+                // the owner, and the volatile write is saved
+                flight.owner = current;
+            }
             flight.bodyRunning = true;
         }
     }
@@ -72,7 +79,7 @@ final class Owner extends Load {
             giveUp(e);
             throw e;
         }
-        LoadContext enclosing = CallStack.enclosing(CallStack.top());
+        LoadContext enclosing = CallStack.enclosing(context.parent());   // the top again, since endBody popped
         CachedMethod.propagate(enclosing, key, dependencies);
         if (context.hasServedStale() && enclosing != null) {
             enclosing.servedStale();
@@ -102,7 +109,7 @@ final class Owner extends Load {
         endBody();
         giveUp(t);
         method.statistics.loadFailures.increment();
-        return failSafeOr(t, CallStack.enclosing(CallStack.top()));
+        return failSafeOr(t, CallStack.enclosing(context.parent()));
     }
 
     private void endBody() {
