@@ -87,6 +87,7 @@ if ! $report_only; then
     echo "commit=$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- caching-aspects backend-memory \
       || echo ' (with uncommitted changes in caching-aspects or backend-memory)')"
     echo "nproc=$(nproc)"
+    echo "load.start=$(cut -d' ' -f1-3 /proc/loadavg)"
     echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
     echo "memory=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
     echo "os=$(uname -sr)"
@@ -113,12 +114,14 @@ if ! $report_only; then
     "${fullcache_opts[@]}"
   # ... and the retained heap per entry, by walking each full cache's object graph (JOL)
   echo "== footprint: EntryFootprint"
-  "$java_cmd" -Djol.magicFieldOffset=true -cp "$classpath" dev.weft.benchmarks.fullcache.EntryFootprint \
+  "$java_cmd" -Djol.magicFieldOffset=true --add-exports java.base/jdk.internal.vm.annotation=ALL-UNNAMED \
+    -cp "$classpath" dev.weft.benchmarks.fullcache.EntryFootprint \
     "$out/footprint.json" > "$out/footprint.txt" 2>&1 || { tail -40 "$out/footprint.txt"; exit 1; }
   grep -E '^[a-zA-Z]+: ' "$out/footprint.txt" || true
   # Diagnosis: Weft's hit path piece by piece, next to the reference's
   jmh breakdown 'dev\.weft\.benchmarks\.breakdown\.' -t 1 -prof gc "${breakdown_opts[@]}"
   echo "duration.seconds=$SECONDS" >> "$out/environment.properties"   # build and every stage, not the report
+  echo "load.end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/environment.properties"
 fi
 
 "$java_cmd" -cp "$classpath" dev.weft.benchmarks.report.PerformanceReport "$out" "$doc"

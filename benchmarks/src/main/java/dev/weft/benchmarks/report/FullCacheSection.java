@@ -220,6 +220,16 @@ final class FullCacheSection {
                     loader.map(l -> String.format(Locale.ROOT, "%.2f", l.score() / m.score())).orElse("–"))));
         }
         r.line();
+        r.line("What a Weft miss does that Caffeine's `get(key, loader)` does not: it registers a flight in the "
+                + "method's single-flight map (Caffeine's single flight is the lock of the key's hash bin, held while "
+                + "the loader runs; Weft runs the body outside any lock, so a slow body never blocks other keys), "
+                + "takes a load token, pushes a frame that collects the body's dependencies, and checks the "
+                + "invalidation log after the entry is in the map (no stale write-back, invariant 5). Without "
+                + "dependencies the store is a `putIfAbsent` of a hidden entry, shown once the check passes; with "
+                + "them, a `compute` that indexes them under the key's lock. Most of the time of every variant is "
+                + "Caffeine's: the eviction each new entry causes, the frequency sketch, and the GC copying entries "
+                + "that live until 200,000 later misses evict them.");
+        r.line();
     }
 
     private void footprintDetails() {

@@ -155,6 +155,12 @@ public final class PerformanceReport {
                 + environment.getProperty("cpu", "?") + ", " + environment.getProperty("memory", "?") + " memory, "
                 + environment.getProperty("os", "?") + " |");
         line("| JVM | " + hits.all().get(0).jvm() + " |");
+        busyMachineWarning();
+        String loadStart = environment.getProperty("load.start");
+        if (loadStart != null) {
+            line("| load average (1, 5, 15 min) | " + loadStart + " at the start, "
+                    + environment.getProperty("load.end", "?") + " at the end (`/proc/loadavg`) |");
+        }
         String seconds = environment.getProperty("duration.seconds");
         if (seconds != null) {
             int t = Integer.parseInt(seconds.trim());
@@ -205,6 +211,27 @@ public final class PerformanceReport {
                 + "measurement iteration the trial fails if any call reached the source, so every measured call "
                 + "was a hit.");
         line();
+    }
+
+    /**
+     * A line in the method table when other work loaded the machine during the run (a 1-minute load average above
+     * twice the core count at its start or end; the run itself, a build just before it or a 2-thread stage, stays
+     * below): every absolute number is then inflated, and ratios swing from trial to trial.
+     */
+    private void busyMachineWarning() {
+        double cores = Double.parseDouble(environment.getProperty("nproc", "0").trim());
+        double worst = 0;
+        for (String key : new String[] {"load.start", "load.end"}) {
+            String v = environment.getProperty(key);
+            if (v != null) {
+                worst = Math.max(worst, Double.parseDouble(v.trim().split("\\s+")[0]));
+            }
+        }
+        if (cores > 0 && worst > 2 * cores) {
+            line(String.format(Locale.ROOT, "| **busy machine** | a load average of up to %.1f on %.0f cores: other "
+                    + "work shared the CPUs, so times are inflated and ratios noisy; re-run on a quiet machine before "
+                    + "relying on them |", worst, cores));
+        }
     }
 
     private void hitSection() throws IOException {
@@ -416,7 +443,7 @@ public final class PerformanceReport {
                     / w.secondaries().getOrDefault("hotKeys", Double.NaN);
             if (perKey > 1.005) {
                 line(String.format(Locale.ROOT, "- Weft's %.2f: a load closes its flight to new joiners just before "
-                        + "it stores the value (`Load.store`: a joiner arriving later might have started after an "
+                        + "it stores the value (`Owner.store`: a joiner arriving later might have started after an "
                         + "invalidation, invariant 5), so a caller that arrives between the two finds neither the "
                         + "flight nor the value and loads again. Here that happened on %.1f %% of the hot skus.",
                         perKey, 100 * (perKey - 1)));
@@ -452,9 +479,9 @@ public final class PerformanceReport {
             tp.setLength(tp.length() - 1);
             line(tp + String.format(Locale.ROOT, " (`direct` itself: %s ± %s calls/ms, so read these as rough "
                     + "shares)", num(d.score()), num(d.error())) + ". Weft's miss does more than the others' (it "
-                    + "renders the canonical key string, takes a load "
-                    + "token, registers a flight, stores through the dependency index and the invalidation log), "
-                    + "and all three evict one entry per new one once the cache holds 10,000.");
+                    + "takes a load token, registers a flight and a frame for the body's dependencies, and checks the "
+                    + "invalidation log around its store; part 4 measures a miss alone, 1 thread), and all three "
+                    + "evict one entry per new one once the cache holds 10,000.");
         });
         line("- Caffeine's `get(key, loader)` (the reference and `springSync`) runs the loader inside the map's "
                 + "compute, holding the lock of the key's hash bin; Weft runs the body outside any lock, so a slow "
