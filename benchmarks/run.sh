@@ -101,8 +101,9 @@ if ! $report_only; then
   } > "$out/environment.properties"
 
   # Part 1: the cost of a hit, 1 and 2 threads (the load-time woven variant is in the same package)
-  jmh hit-1t 'dev\.weft\.benchmarks\.hit\.' -t 1 -prof gc "${hit_opts[@]}"
-  jmh hit-2t 'dev\.weft\.benchmarks\.hit\.' -t 2 -prof gc "${hit_opts[@]}"
+  # (CPU time per call beside wall time: on a shared machine it moves far less)
+  jmh hit-1t 'dev\.weft\.benchmarks\.hit\.' -t 1 -prof gc -prof dev.weft.benchmarks.profile.CpuTimeProfiler "${hit_opts[@]}"
+  jmh hit-2t 'dev\.weft\.benchmarks\.hit\.' -t 2 -prof gc -prof dev.weft.benchmarks.profile.CpuTimeProfiler "${hit_opts[@]}"
   # Part 2: concurrent misses, 16 threads (set by the benchmark)
   jmh miss 'dev\.weft\.benchmarks\.miss\.' "${miss_opts[@]}"
   # Part 3: invalidation across two instances over a redis-server on 127.0.0.1 (latency, throughput, call time);

@@ -87,10 +87,9 @@ public class MissBenchmark {
             }
         }
 
-        @TearDown(Level.Trial)
-        public void tearDown() throws Exception {
-            subject.close();
-        }
+        // Not closed at the end of the trial: JMH runs a trial-level tear-down inside the last measurement
+        // iteration, whose -prof gc and CPU time would then count Weft's clear() of 200,000 entries (+100 B and
+        // +2 µs per call in that iteration, where the references close nothing). The fork's JVM exits right after.
 
         Product miss() {
             calls++;
