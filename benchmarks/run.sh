@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the benchmarks, runs them on this machine, and writes the report.
 #
-#   benchmarks/run.sh            the full run (about 31 minutes on 2 cores): JSON, logs and charts in
+#   benchmarks/run.sh            the full run (about 34 minutes on 2 cores): JSON, logs and charts in
 #                                benchmarks/results/, the report in docs/performance.md
-#   benchmarks/run.sh --quick    fewer forks and iterations (about 9 minutes): everything in benchmarks/results/quick/,
+#   benchmarks/run.sh --quick    fewer forks and iterations (about 10 minutes): everything in benchmarks/results/quick/,
 #                                including the report (docs/performance.md is left alone)
 #   benchmarks/run.sh --report   only regenerates the report from the JSON already there
 #
@@ -120,7 +120,9 @@ if ! $report_only; then
     "$out/footprint.json" > "$out/footprint.txt" 2>&1 || { tail -40 "$out/footprint.txt"; exit 1; }
   grep -E '^[a-zA-Z]+: ' "$out/footprint.txt" || true
   # Diagnosis: Weft's hit path piece by piece, next to the reference's
-  jmh breakdown 'dev\.weft\.benchmarks\.breakdown\.' -t 1 -prof gc "${breakdown_opts[@]}"
+  # (and its miss path, in a full cache, next to Caffeine's)
+  jmh breakdown 'dev\.weft\.benchmarks\.breakdown\.' -t 1 -prof gc -prof dev.weft.benchmarks.profile.CpuTimeProfiler \
+    "${breakdown_opts[@]}"
   echo "duration.seconds=$SECONDS" >> "$out/environment.properties"   # build and every stage, not the report
   echo "load.end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/environment.properties"
 fi

@@ -7,7 +7,7 @@ package dev.weft.benchmarks.fullcache;
  * every miss in the CPU's caches). Ids in {@code [0, 2,000,000)}, where the hot ids (100,000–101,023) and the cold
  * fill of {@code HitSubject} (from 1,000,000) live, are skipped.
  */
-final class FreshIds {
+public final class FreshIds {
 
     private static final int GOLDEN = 0x9E3779B9;
     private static final int RESERVED_BELOW = 2_000_000;
@@ -15,11 +15,11 @@ final class FreshIds {
     private int n;
 
     /** Ids from the {@code first}-th on: generators with disjoint ranges of {@code n} never share an id. */
-    FreshIds(int first) {
+    public FreshIds(int first) {
         this.n = first;
     }
 
-    int next() {
+    public int next() {
         int id;
         do {
             id = n++ * GOLDEN;

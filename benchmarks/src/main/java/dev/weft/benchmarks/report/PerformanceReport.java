@@ -546,6 +546,36 @@ public final class PerformanceReport {
         line("![hit path pieces](" + rel(results.resolve("breakdown.svg")) + ")");
         line();
         Diagnosis.write(this);
+        missDiagnosis();
+    }
+
+    /** MissPathBreakdown: the pieces of a miss in a full cache, Weft's and Caffeine's. */
+    private void missDiagnosis() {
+        String[][] pieces = {
+                {"weftWovenMiss", "Weft: the whole woven miss (as in part 4)"},
+                {"weftLookupLoadComplete", "Weft: `lookup`, `load`, `complete` with a key built for the call"},
+                {"weftBackendBeginLoadAndSet", "Weft: `beginLoad` + `set` of an item without dependencies"},
+                {"referenceGetWithLoader", "Caffeine: `cache.get(key, loader)`"},
+                {"referencePut", "Caffeine: `cache.put(key, value)`"},
+        };
+        if (breakdown.find(m -> m.benchmark().startsWith("MissPathBreakdown.")).isEmpty()) {
+            return;
+        }
+        line("### Where a miss goes");
+        line();
+        line("`MissPathBreakdown`: the pieces of a `getProduct(int)` miss in a full cache (200,000 entries; every new "
+                + "entry evicts one), each in its own fork on its own full cache, 1 thread, ids never asked before. "
+                + "CPU ns/op is the whole JVM's (`CpuTimeProfiler`), which includes Caffeine's maintenance and the GC.");
+        line();
+        line("| piece | ns/op | ± | CPU ns/op | B/op |");
+        line("|---|---:|---:|---:|---:|");
+        for (String[] piece : pieces) {
+            breakdown.find(m -> m.benchmark().equals("MissPathBreakdown." + piece[0])).ifPresent(m -> line(
+                    String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |", piece[1], num(m.score()),
+                            num(m.error()), num(m.secondaries().getOrDefault("cpu.time.norm", Double.NaN)),
+                            num(m.bytesPerOp()))));
+        }
+        line();
     }
 
     // ---- helpers for Diagnosis ------------------------------------------------------------------------------------
