@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the benchmarks, runs them on this machine, and writes the report.
 #
-#   benchmarks/run.sh            the full run (about 23 minutes on 2 cores): JSON, logs and charts in
+#   benchmarks/run.sh            the full run (about 34 minutes on 2 cores): JSON, logs and charts in
 #                                benchmarks/results/, the report in docs/performance.md
-#   benchmarks/run.sh --quick    fewer forks and iterations (under 5 minutes): everything in benchmarks/results/quick/,
+#   benchmarks/run.sh --quick    fewer forks and iterations (about 10 minutes): everything in benchmarks/results/quick/,
 #                                including the report (docs/performance.md is left alone)
 #   benchmarks/run.sh --report   only regenerates the report from the JSON already there
 #
@@ -31,6 +31,7 @@ if $quick; then
   miss_opts=(-f 1 -wi 2 -w 500ms -i 3 -r 500ms)
   breakdown_opts=(-f 1 -wi 3 -w 500ms -i 3 -r 500ms)
   invalidation_opts=(-f 1 -wi 1 -w 500ms -i 2 -r 500ms)
+  fullcache_opts=(-f 1 -wi 3 -w 1s -i 3 -r 1s)
 else
   out="$here/results"
   doc="$root/docs/performance.md"
@@ -38,6 +39,7 @@ else
   miss_opts=(-f 2 -wi 5 -w 1s -i 5 -r 1s)
   breakdown_opts=(-f 2 -wi 4 -w 1s -i 4 -r 1s)
   invalidation_opts=(-f 2 -wi 2 -w 1s -i 4 -r 1s)
+  fullcache_opts=(-f 2 -wi 5 -w 1s -i 5 -r 1s)
 fi
 java_cmd="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 command_line="benchmarks/run.sh${*:+ $*}"
@@ -85,6 +87,7 @@ if ! $report_only; then
     echo "commit=$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- caching-aspects backend-memory \
       || echo ' (with uncommitted changes in caching-aspects or backend-memory)')"
     echo "nproc=$(nproc)"
+    echo "load.start=$(cut -d' ' -f1-3 /proc/loadavg)"
     echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
     echo "memory=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
     echo "os=$(uname -sr)"
@@ -93,20 +96,35 @@ if ! $report_only; then
     echo "miss.options=${miss_opts[*]}"
     echo "breakdown.options=${breakdown_opts[*]}"
     echo "invalidation.options=${invalidation_opts[*]}"
+    echo "fullcache.options=${fullcache_opts[*]}"
     echo "redis=$("$java_cmd" -cp "$classpath" dev.weft.benchmarks.invalidation.RedisVersion 2>/dev/null || echo '?')"
   } > "$out/environment.properties"
 
   # Part 1: the cost of a hit, 1 and 2 threads (the load-time woven variant is in the same package)
-  jmh hit-1t 'dev\.weft\.benchmarks\.hit\.' -t 1 -prof gc "${hit_opts[@]}"
-  jmh hit-2t 'dev\.weft\.benchmarks\.hit\.' -t 2 -prof gc "${hit_opts[@]}"
+  # (CPU time per call beside wall time: on a shared machine it moves far less)
+  jmh hit-1t 'dev\.weft\.benchmarks\.hit\.' -t 1 -prof gc -prof dev.weft.benchmarks.profile.CpuTimeProfiler "${hit_opts[@]}"
+  jmh hit-2t 'dev\.weft\.benchmarks\.hit\.' -t 2 -prof gc -prof dev.weft.benchmarks.profile.CpuTimeProfiler "${hit_opts[@]}"
   # Part 2: concurrent misses, 16 threads (set by the benchmark)
   jmh miss 'dev\.weft\.benchmarks\.miss\.' "${miss_opts[@]}"
   # Part 3: invalidation across two instances over a redis-server on 127.0.0.1 (latency, throughput, call time);
   # thread counts are set by the benchmarks
   jmh invalidation 'dev\.weft\.benchmarks\.invalidation\.' "${invalidation_opts[@]}"
+  # Part 4: a full cache of 200,000 entries (issue 19): a miss that evicts (1 thread), a hit while another thread
+  # misses (a group of 2); CPU time per call next to wall time, since a shared machine moves the latter
+  jmh fullcache 'dev\.weft\.benchmarks\.fullcache\.' -prof gc -prof dev.weft.benchmarks.profile.CpuTimeProfiler \
+    "${fullcache_opts[@]}"
+  # ... and the retained heap per entry, by walking each full cache's object graph (JOL)
+  echo "== footprint: EntryFootprint"
+  "$java_cmd" -Djol.magicFieldOffset=true --add-exports java.base/jdk.internal.vm.annotation=ALL-UNNAMED \
+    -cp "$classpath" dev.weft.benchmarks.fullcache.EntryFootprint \
+    "$out/footprint.json" > "$out/footprint.txt" 2>&1 || { tail -40 "$out/footprint.txt"; exit 1; }
+  grep -E '^[a-zA-Z]+: ' "$out/footprint.txt" || true
   # Diagnosis: Weft's hit path piece by piece, next to the reference's
-  jmh breakdown 'dev\.weft\.benchmarks\.breakdown\.' -t 1 -prof gc "${breakdown_opts[@]}"
+  # (and its miss path, in a full cache, next to Caffeine's)
+  jmh breakdown 'dev\.weft\.benchmarks\.breakdown\.' -t 1 -prof gc -prof dev.weft.benchmarks.profile.CpuTimeProfiler \
+    "${breakdown_opts[@]}"
   echo "duration.seconds=$SECONDS" >> "$out/environment.properties"   # build and every stage, not the report
+  echo "load.end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/environment.properties"
 fi
 
 "$java_cmd" -cp "$classpath" dev.weft.benchmarks.report.PerformanceReport "$out" "$doc"

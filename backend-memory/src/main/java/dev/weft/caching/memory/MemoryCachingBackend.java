@@ -166,6 +166,32 @@ public final class MemoryCachingBackend implements CachingBackend {
             return false;
         }
         Entry entry = Entry.of(item, item.expiration().expires() ? ticker.read() : 0);
+        if (dependencies.isEmpty()) {
+            // The common case, no dependencies and no entry for the key: putIfAbsent, not compute. Caffeine's compute
+            // allocates a context and two lambdas besides ours, and this was 20 % of a miss's bytes (issue 19's
+            // MissBenchmark: 700 -> 540 B per miss). Without a lock around the check, the entry goes in hidden (a
+            // reader treats it as absent), then the same handshake as below: the store writes the map, fences, reads
+            // the log; an invalidation writes the log, fences, reads the map (its compute). Either the check sees the
+            // invalidation and takes the entry out again, or the invalidation's compute, which comes after, finds the
+            // entry and removes it; shown afterwards, an entry no longer in the map is seen by nobody. With
+            // dependencies the index must change atomically with the map (an index update racing another store of the
+            // key could drop that store's index entry), so those take the compute below.
+            entry.hide();
+            Entry present = map.putIfAbsent(key, entry);
+            if (present == null) {
+                VarHandle.fullFence();
+                boolean stale = token.isEnded() || !log.isQuietSince(token) && log.isStale(token,
+                        canonical != null ? canonical : key.canonical(), dependencies);
+                if (stale) {
+                    map.remove(key, entry);
+                } else {
+                    entry.show();
+                }
+                token.end();
+                return !stale;
+            }
+            entry.show();
+        }
         Entry stored = map.compute(key, (k, old) -> {
             Set<String> oldDependencies = old == null ? Set.of() : old.dependencies();
             // Index first, then look at the log, both under this key's lock. An invalidation records itself

@@ -120,7 +120,7 @@ public class HitPathBreakdown {
     }
 
     /** Finds the woven class's join point static part of {@code methodName} (a private static field ajc adds). */
-    static JoinPoint.StaticPart joinPointOf(Class<?> woven, String methodName) throws ReflectiveOperationException {
+    public static JoinPoint.StaticPart joinPointOf(Class<?> woven, String methodName) throws ReflectiveOperationException {
         for (Field f : woven.getDeclaredFields()) {
             if (Modifier.isStatic(f.getModifiers()) && f.getType() == JoinPoint.StaticPart.class) {
                 f.setAccessible(true);

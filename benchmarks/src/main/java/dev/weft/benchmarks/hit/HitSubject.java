@@ -3,6 +3,7 @@ package dev.weft.benchmarks.hit;
 import dev.weft.benchmarks.subjects.CatalogService;
 import dev.weft.benchmarks.subjects.CatalogSource;
 import dev.weft.benchmarks.subjects.HotKeys;
+import dev.weft.benchmarks.variants.CacheSpec;
 import dev.weft.benchmarks.variants.Subject;
 
 /**
@@ -29,8 +30,13 @@ public abstract class HitSubject {
      * than the hot keys (Caffeine changes its read path once a cache is half full).
      */
     public void open(String variant, int coldEntries) {
+        open(variant, coldEntries, CacheSpec.MAXIMUM_SIZE);
+    }
+
+    /** {@link #open(String, int)} with caches of at most {@code maximumSize} entries. */
+    public void open(String variant, int coldEntries, int maximumSize) {
         source = new CatalogSource();
-        subject = Subject.open(variant, source);
+        subject = Subject.open(variant, source, maximumSize);
         service = subject.service();
         callEveryHotKey();
         if (subject.caches()) {
@@ -77,6 +83,21 @@ public abstract class HitSubject {
             throw new IllegalStateException(subject.name() + ": " + (loads() - loadsWhenFilled) + " calls reached the "
                     + "source during the iteration: not every measured call was a cache hit");
         }
+    }
+
+    /** Calls of hot keys (of either method) that reached the source so far. */
+    public long hotKeyLoads() {
+        return source.hotProductLoads() + source.searchLoads();
+    }
+
+    /** The variant's source. */
+    public CatalogSource source() {
+        return source;
+    }
+
+    /** The variant. */
+    public Subject subject() {
+        return subject;
     }
 
     public void close() throws Exception {

@@ -38,8 +38,8 @@ final class Diagnosis {
         r.line(String.format(Locale.ROOT, "2. **The backend**: `MemoryCachingBackend.get` with a prebuilt key costs "
                         + "%s ns; the same keys and items in a bare Caffeine cache configured like the reference's "
                         + "cost %s ns, and the reference's own `getIfPresent` %s ns. The backend's part beyond the "
-                        + "Caffeine lookup (it stores an `Entry` wrapping the `CacheItem`, checks the entry's removal "
-                        + "flag and its own expiration deadline, which reads the clock for items that expire, as "
+                        + "Caffeine lookup (the entry Caffeine holds is the `CacheItem` returned; it checks the entry's "
+                        + "removal flag and its own expiration deadline, which reads the clock for items that expire, as "
                         + "`@Cached(absoluteExpiration = \"600s\")` items do) is %s ns.",
                 n(backend), n(bareCaffeine), n(referenceGet), signed(backend - bareCaffeine)));
         r.line(String.format(Locale.ROOT, "3. **`CachedMethod.lookup`** with a prebuilt key (the checks around the "

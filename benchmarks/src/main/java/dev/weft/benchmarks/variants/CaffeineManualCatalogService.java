@@ -16,14 +16,19 @@ public final class CaffeineManualCatalogService implements CatalogService {
 
     /** The method number of {@link #getProduct} in its keys. */
     public static final int GET_PRODUCT = 1;
-    private static final int SEARCH = 2;
-    private static final int QUOTE = 3;
+    static final int SEARCH = 2;
+    static final int QUOTE = 3;
 
-    private final Cache<CallKey, Object> cache = CacheSpec.caffeine().build();
+    private final Cache<CallKey, Object> cache;
     private final CatalogSource source;
 
     public CaffeineManualCatalogService(CatalogSource source) {
+        this(source, CacheSpec.MAXIMUM_SIZE);
+    }
+
+    public CaffeineManualCatalogService(CatalogSource source, int maximumSize) {
         this.source = source;
+        this.cache = CacheSpec.caffeine(maximumSize).build();
     }
 
     @Override
@@ -48,6 +53,11 @@ public final class CaffeineManualCatalogService implements CatalogService {
         SearchResult loaded = source.search(query, page, desc);
         cache.put(key, loaded);
         return loaded;
+    }
+
+    /** The cache itself (the entry-size measurement walks it). */
+    public Cache<CallKey, Object> cache() {
+        return cache;
     }
 
     /** Runs Caffeine's pending maintenance now (benchmark set-up only). */

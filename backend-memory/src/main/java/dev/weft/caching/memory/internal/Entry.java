@@ -2,7 +2,10 @@ package dev.weft.caching.memory.internal;
 
 import dev.weft.caching.backend.CacheItem;
 import dev.weft.caching.backend.Expiration;
+import dev.weft.caching.backend.ItemRead;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Set;
 
 /**
@@ -12,12 +15,23 @@ import java.util.Set;
  * <p>Expiration is checked here, on read, rather than by a Caffeine {@code Expiry}: a cache with variable expiration
  * gives up Caffeine's read fast path (every hit goes through the read buffer and schedules maintenance), which
  * doubled the cost of a hit. An entry that never expires is this class alone, 32 bytes with compressed references;
- * the others are a {@link TimedEntry}.
+ * one with an absolute expiration only (and perhaps a fail-safe period) is an {@link AbsoluteEntry}, 40 bytes; the
+ * others (sliding expiration, eager refresh) are a {@link TimedEntry}, 64 bytes.
  */
 public class Entry extends CacheItem {
 
     /** A deadline that never comes. */
     public static final long NEVER = Long.MAX_VALUE;
+
+    private static final VarHandle REMOVED;
+
+    static {
+        try {
+            REMOVED = MethodHandles.lookup().findVarHandle(Entry.class, "removed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     final Object value;
     final Set<String> dependencies;
@@ -29,7 +43,8 @@ public class Entry extends CacheItem {
     /**
      * Set, under the key's lock, before the entry leaves the dependency index, so that from that moment on a reader
      * treats it as gone: otherwise an invalidation that no longer finds the key in the index could return while the
-     * entry is still visible, during another invalidation's removal of it.
+     * entry is still visible, during another invalidation's removal of it. Also set while a store that put the entry
+     * without the key's lock has not yet checked the invalidation log ({@link #hide}).
      */
     private volatile boolean removed;
 
@@ -44,6 +59,9 @@ public class Entry extends CacheItem {
         Expiration e = item.expiration();
         if (!e.expires()) {
             return new Entry(item.value(), item.dependencies());
+        }
+        if (e.slidingNanos() == Expiration.NONE && e.refreshAfterNanos() == Expiration.NONE) {
+            return new AbsoluteEntry(item.value(), item.dependencies(), e, now);
         }
         return new TimedEntry(item.value(), item.dependencies(), e, now);
     }
@@ -72,9 +90,40 @@ public class Entry extends CacheItem {
     public void touch(long now) {
     }
 
+    /**
+     * How fresh the entry is at {@code now}, for the load path; {@code null} when it expired and its fail-safe period
+     * is over too. This class never expires.
+     */
+    ItemRead.State stateAt(long now) {
+        return ItemRead.State.FRESH;
+    }
+
+    /** Whether the entry is past its fail-safe period (or expired, when it has none) at {@code now}. */
+    boolean isGoneAt(long now) {
+        return false;
+    }
+
     /** Whether a removal of this entry has begun. */
     public final boolean isRemoved() {
         return removed;
+    }
+
+    /**
+     * Hides an entry about to be put in the map: readers treat it as absent until {@link #show}. For a store that
+     * checks the invalidation log after the entry is in the map (see {@code MemoryCachingBackend.set}).
+     */
+    public final void hide() {
+        // a plain write: the entry is not shared yet, and the map's put publishes it
+        REMOVED.set(this, true);
+    }
+
+    /**
+     * Shows an entry hidden by {@link #hide} once its store passed its check. If the entry was removed meanwhile
+     * (an invalidation, an eviction), it is no longer in the map: showing it makes nothing visible.
+     */
+    public final void show() {
+        // a release write, no full fence: nothing this thread does next depends on others seeing it at once
+        REMOVED.setRelease(this, false);
     }
 
     /** Marks this entry as being removed; call before unindexing it. */

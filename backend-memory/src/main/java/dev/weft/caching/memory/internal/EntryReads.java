@@ -10,11 +10,11 @@ public final class EntryReads {
 
     /** How fresh {@code e} is at {@code now}, or {@code null} when it is gone (expired and past any fail-safe). */
     public static ItemRead.State stateAt(Entry e, long now) {
-        return e instanceof TimedEntry ? ((TimedEntry) e).stateAt(now) : ItemRead.State.FRESH;
+        return e.stateAt(now);
     }
 
     /** Whether {@code e} expired and its fail-safe period, if any, is over at {@code now}. */
     public static boolean isGoneAt(Entry e, long now) {
-        return e instanceof TimedEntry && ((TimedEntry) e).isGoneAt(now);
+        return e.isGoneAt(now);
     }
 }

@@ -59,6 +59,7 @@ final class TimedEntry extends Entry {
      * point halfway to the expiration, so that a refresh that fails is tried again, less and less often, until the
      * entry expires.
      */
+    @Override
     ItemRead.State stateAt(long now) {
         long expires = expiresAt;
         if (!reached(now, expires)) {
@@ -85,6 +86,7 @@ final class TimedEntry extends Entry {
     }
 
     /** Whether the entry is past its fail-safe period (or expired, when it has none) at {@code now}. */
+    @Override
     boolean isGoneAt(long now) {
         long failSafe = expiration.failSafeNanos();
         return reached(now, failSafe == Expiration.NONE ? expiresAt : add(expiresAt, failSafe));
@@ -105,7 +107,7 @@ final class TimedEntry extends Entry {
         return a - b <= 0 ? a : b;
     }
 
-    private static long add(long a, long b) {
+    static long add(long a, long b) {
         if (a == NEVER || b == Expiration.NONE) {
             return NEVER;
         }

@@ -26,7 +26,9 @@ public final class CatalogSource {
     private final Product[] products = new Product[HotKeys.COUNT];
     private final Map<String, Integer> queryIndexes = new HashMap<>();
     private final SearchResult[] results = new SearchResult[HotKeys.COUNT];
+    private final Product coldProduct = new Product(-1, "cold product", 1);
     private final LongAdder productLoads = new LongAdder();
+    private final LongAdder hotProductLoads = new LongAdder();
     private final LongAdder searchLoads = new LongAdder();
     private final LongAdder quoteLoads = new LongAdder();
     private volatile LongConsumer quoteObserver = sku -> { };
@@ -48,11 +50,18 @@ public final class CatalogSource {
         }
     }
 
-    /** The product with that id: preallocated for a hot id, made on the spot for any other. */
+    /**
+     * The product with that id: preallocated for a hot id; for any other id one preallocated "cold product" (id -1),
+     * so that a miss costs the caching layer and not the body.
+     */
     public Product product(int id) {
         productLoads.increment();
         int k = id - HotKeys.FIRST_PRODUCT_ID;
-        return k >= 0 && k < HotKeys.COUNT ? products[k] : new Product(id, "cold product", 1);
+        if (k >= 0 && k < HotKeys.COUNT) {
+            hotProductLoads.increment();
+            return products[k];
+        }
+        return coldProduct;
     }
 
     /** The page of results; an empty page for a key that is not a hot one. */
@@ -80,6 +89,11 @@ public final class CatalogSource {
     /** Calls of {@link #product} so far. */
     public long productLoads() {
         return productLoads.sum();
+    }
+
+    /** Calls of {@link #product} with a hot id so far. */
+    public long hotProductLoads() {
+        return hotProductLoads.sum();
     }
 
     /** Calls of {@link #search} so far. */

@@ -216,7 +216,7 @@ public final class CachedMethod {
     /**
      * Decides what a call that the hit path did not answer does; see {@link Load}. {@code target} and {@code args}
      * are the call's (the target is {@code null} for a static method); a background reload calls the method again
-     * with them.
+     * with them. Called right after {@link #lookup} returned {@link #MISS} for the same key, on the same thread.
      */
     public Load load(ItemKey key, Object target, Object[] args) {
         Frame top = CallStack.top();
@@ -250,7 +250,11 @@ public final class CachedMethod {
                     }
                     stale = read.item();
                 }
-            } else {
+            } else if (attempt > 0 || top != null) {
+                // Only then: on a first attempt without a frame, the hit path looked for this key just now. Looking
+                // again was a second lookup per miss (issue 19's MissBenchmark) and only narrowed, without closing,
+                // the window in which another caller's load stores between the two; at worst, if caching was switched
+                // on or a backend set in between, one load is needless.
                 CacheItem item = backend.get(key);
                 if (item != null) {
                     return hit(item, key, enclosing);

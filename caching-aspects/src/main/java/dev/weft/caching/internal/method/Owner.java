@@ -42,7 +42,8 @@ final class Owner extends Load {
     private final boolean background;
     /** The transaction the owner's thread ran in when the load began, or {@code null}. */
     private final TrackedTransaction transaction;
-    private final long startNanos = System.nanoTime();
+    /** When the load began: its flight's start (one clock read fewer per miss), or now for a refresh. */
+    private final long startNanos;
 
     Owner(CachedMethod method, ItemKey key, Object[] args, CachingBackend backend, LoadToken token, Flight flight,
           MethodSettings settings, CacheItem fallback, boolean background, TrackedTransaction transaction) {
@@ -56,10 +57,16 @@ final class Owner extends Load {
         this.fallback = fallback;
         this.background = background;
         this.transaction = transaction;
+        this.startNanos = flight != null ? flight.startNanos : System.nanoTime();
         this.context = new LoadContext(CallStack.top(), key);
         CallStack.push(context);
         if (flight != null) {
-            flight.owner = Thread.currentThread();
+            Thread current = Thread.currentThread();
+            if (flight.owner != current) {
+                // a background reload runs the body of a flight another thread claimed; else the claimer already is
+                // the owner, and the volatile write is saved
+                flight.owner = current;
+            }
             flight.bodyRunning = true;
         }
     }
@@ -79,7 +86,7 @@ final class Owner extends Load {
             giveUp(e);
             throw e;
         }
-        LoadContext enclosing = CallStack.enclosing(CallStack.top());
+        LoadContext enclosing = CallStack.enclosing(context.parent());   // the top again, since endBody popped
         CachedMethod.propagate(enclosing, key, dependencies);
         if (context.hasServedStale() && enclosing != null) {
             enclosing.servedStale();
@@ -109,7 +116,7 @@ final class Owner extends Load {
         endBody();
         giveUp(t);
         method.statistics.loadFailures.increment();
-        return failSafeOr(t, CallStack.enclosing(CallStack.top()));
+        return failSafeOr(t, CallStack.enclosing(context.parent()));
     }
 
     private void endBody() {

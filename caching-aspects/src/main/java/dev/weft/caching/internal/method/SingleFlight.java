@@ -1,6 +1,7 @@
 package dev.weft.caching.internal.method;
 
 import dev.weft.caching.backend.ItemKey;
+import dev.weft.caching.backend.LoadToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,9 +58,10 @@ final class SingleFlight {
         LOG.warn("{}: a load outlived the profile's loadWaitTimeout; another caller took it over and its own result "
                 + "will not be stored", display);
         LOG.debug("{}: took over the load of {}", display, old.key);
-        if (old.backend != null && old.token != null) {
+        LoadToken token = old.token;   // read before the backend, which its write published
+        if (token != null && old.backend != null) {
             try {
-                old.backend.abandon(old.token);
+                old.backend.abandon(token);
             } catch (RuntimeException e) {
                 LOG.warn("{}: the caching backend failed to abandon a superseded load", display, e);
             }
