@@ -99,9 +99,14 @@ public final class CacheInvalidator implements CachingBackend, InvalidationPubli
         return invalidator;
     }
 
-    /** A publish-only client on {@code transport}, which it owns: it sends invalidations and receives nothing. */
+    /**
+     * A publish-only client on {@code transport}, which it owns and which is ready to publish (the transport modules
+     * open its connection first): it sends invalidations, heartbeats and a goodbye, and receives nothing.
+     */
     public static InvalidationPublisher publisher(InvalidationTransport transport, InvalidatorOptions options) {
-        return new PublishOnlyClient(new InvalidatorRuntime(transport, options, false));
+        InvalidatorRuntime runtime = new InvalidatorRuntime(transport, options, false);
+        runtime.startSending();
+        return new PublishOnlyClient(runtime);
     }
 
     private void start() {
@@ -113,6 +118,7 @@ public final class CacheInvalidator implements CachingBackend, InvalidationPubli
             runtime.shutdown();
             throw e;
         }
+        runtime.startSending();
         LOG.info("[{}] invalidator started on {}", runtime.name, runtime.transport.description());
     }
 

@@ -75,9 +75,16 @@ public final class InvalidatorRuntime {
         this.sender = new MessageSender(transport, instanceUuid, startMillis, name, signer, maxBytes,
                 options.maxPendingOperations(), options.publishTimeout().toNanos(), heartbeat, senderThread, counters,
                 problems);
+    }
+
+    /**
+     * Starts the sender's periodic work (heartbeats, the watchdog), once the transport is started: before, it could
+     * only find that the transport cannot publish yet, and open the circuit for nothing.
+     */
+    public void startSending() {
         // often enough for the heartbeat to go out within a quarter interval of its due time, and for the watchdog to
         // notice an unanswered attempt soon after the publish timeout
-        long tick = Math.min(heartbeat, options.publishTimeout().toNanos()) / 4;
+        long tick = Math.min(options.heartbeatInterval().toNanos(), options.publishTimeout().toNanos()) / 4;
         tick = Math.max(TimeUnit.MILLISECONDS.toNanos(5), Math.min(TimeUnit.MILLISECONDS.toNanos(500), tick));
         senderThread.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.NANOSECONDS);
     }
