@@ -17,7 +17,10 @@ public interface InvalidationTransport extends AutoCloseable {
 
     /** Receives messages and connection events, on the transport's threads. Implementations must not block. */
     interface Listener {
-        /** A message from some instance (possibly this one: the invalidator ignores its own). */
+        /**
+         * A message from some instance (possibly this one: the invalidator ignores its own); {@code null} for a
+         * message the transport received but could not turn into bytes (counted as malformed).
+         */
         void onMessage(byte[] message);
 
         /** Delivery started or resumed: messages published from now on will arrive. */

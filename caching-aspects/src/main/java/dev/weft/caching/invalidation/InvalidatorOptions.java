@@ -53,6 +53,11 @@ public class InvalidatorOptions {
                     + "falls silent could not be noticed within the bound; lower heartbeatInterval or raise "
                     + "maxStalenessWhileDisconnected");
         }
+        if (b.reorderWindow.multipliedBy(4).compareTo(b.maxStalenessWhileDisconnected) > 0) {
+            throw new CachingConfigurationException("reorderWindow " + b.reorderWindow + " is more than a quarter of "
+                    + "maxStalenessWhileDisconnected " + b.maxStalenessWhileDisconnected + ": a lost message would be "
+                    + "noticed too late to keep the bound; lower reorderWindow or raise maxStalenessWhileDisconnected");
+        }
         this.publishMode = b.publishMode;
         this.publishTimeout = b.publishTimeout;
         this.whileDisconnected = b.whileDisconnected;
@@ -91,7 +96,10 @@ public class InvalidatorOptions {
         return publishMode;
     }
 
-    /** How long an {@link PublishMode#AWAIT_ACK} call waits at most; the message is still sent after that. */
+    /**
+     * How long an {@link PublishMode#AWAIT_ACK} call waits at most; the message is still sent after that. A message
+     * unanswered for this long also stops later calls from waiting until the transport answers again.
+     */
     public Duration publishTimeout() {
         return publishTimeout;
     }
@@ -222,7 +230,10 @@ public class InvalidatorOptions {
             return self();
         }
 
-        /** How long a missing sequence number may arrive out of order (zero or positive, at most one minute). */
+        /**
+         * How long a missing sequence number may arrive out of order (zero or positive, at most one minute, and at
+         * most a quarter of {@link #maxStalenessWhileDisconnected(Duration)}).
+         */
         public B reorderWindow(Duration window) {
             Objects.requireNonNull(window, "reorderWindow");
             if (window.isNegative() || window.compareTo(Duration.ofMinutes(1)) > 0) {

@@ -33,7 +33,10 @@ public final class InvalidatorStatus {
          * published when the transport is back.
          */
         OPEN,
-        /** The broker is throttling: invalidations return at once and queue as they are; retries back off. */
+        /**
+         * The broker is throttling, or has not answered a message within the publish timeout: invalidations return at
+         * once and queue as they are; retries back off.
+         */
         THROTTLED
     }
 

@@ -87,6 +87,8 @@ public final class InvalidationReceiver implements InvalidationTransport.Listene
     private volatile InvalidatorStatus.State state = InvalidatorStatus.State.CONNECTING;
     private volatile long stateSinceMillis = System.currentTimeMillis();
     private volatile long subscribedAtMillis;
+    /** When anything last arrived (or the subscription was confirmed): the start of a blind period. */
+    private volatile long lastDeliveryNanos = System.nanoTime();
     private long lastSilenceClearNanos;
     private ScheduledFuture<?> stalenessTimer;
     private ScheduledFuture<?> gapTimer;
@@ -167,6 +169,7 @@ public final class InvalidationReceiver implements InvalidationTransport.Listene
 
     @Override
     public void onMessage(byte[] bytes) {
+        lastDeliveryNanos = System.nanoTime();
         try {
             receive(bytes);
         } catch (RuntimeException e) {
@@ -188,6 +191,7 @@ public final class InvalidationReceiver implements InvalidationTransport.Listene
             // whatever was missed before this moment is gone with the cache
             target.clear();
             subscribedAtMillis = System.currentTimeMillis();
+            lastDeliveryNanos = System.nanoTime();
             runtime.counters.subscriptions.increment();
             InvalidatorStatus.State previous = state;
             setState(InvalidatorStatus.State.CONNECTED);
@@ -430,19 +434,24 @@ public final class InvalidationReceiver implements InvalidationTransport.Listene
         stateSinceMillis = System.currentTimeMillis();
     }
 
-    /** Guarded by this: after the allowed staleness, stop serving local entries if still not subscribed. */
+    /**
+     * Guarded by this: after the allowed staleness, stop serving local entries if still not subscribed. The staleness
+     * counts from the last delivery, not from the moment the loss was noticed: a transport that notices late (Service
+     * Bus, by probes) must not add its delay to the bound.
+     */
     private void scheduleStalenessBound() {
         cancel(stalenessTimer);
+        long delay = Math.max(0, lastDeliveryNanos + boundNanos - System.nanoTime());
         stalenessTimer = runtime.timers.schedule(() -> {
             synchronized (InvalidationReceiver.this) {
                 if (state != InvalidatorStatus.State.CONNECTED && state != InvalidatorStatus.State.CLOSED) {
                     disconnectedBypass = true;
                     updateBypass();
-                    runtime.problems.warn("bypassing", "[{}] not subscribed for {}; bypassing the cache until the "
+                    runtime.problems.warn("bypassing", "[{}] nothing received for {}; bypassing the cache until the "
                             + "subscription is back", runtime.name, options.maxStalenessWhileDisconnected());
                 }
             }
-        }, boundNanos, TimeUnit.NANOSECONDS);
+        }, delay, TimeUnit.NANOSECONDS);
     }
 
     private static void cancel(ScheduledFuture<?> f) {

@@ -73,8 +73,8 @@ public final class InvalidatorRuntime {
                 ? Math.min(options.maxMessageBytes(), transport.maxMessageBytes()) : transport.maxMessageBytes();
         long heartbeat = options.heartbeatInterval().toNanos();
         this.sender = new MessageSender(transport, instanceUuid, startMillis, name, signer, maxBytes,
-                options.maxPendingOperations(), options.publishTimeout().toNanos(), heartbeat, senderThread, counters,
-                problems);
+                options.maxPendingOperations(), options.publishTimeout().toNanos(), heartbeat,
+                options.maxStalenessWhileDisconnected().toNanos() / 4, senderThread, counters, problems);
     }
 
     /**

@@ -32,14 +32,15 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li><b>Closed</b> (healthy): an operation joins the queue; an {@code AWAIT_ACK} caller waits for the message that
  *       carries it (at most the publish timeout). Past {@code maxPending} queued operations, a caller waits for room
  *       (back-pressure) as long as the transport keeps accepting.</li>
- *   <li><b>Open</b> (the transport is known down: it says it cannot publish, or a publish failed, or an attempt got
- *       no answer within the publish timeout): nobody waits. The queue behind the message in flight collapses into
+ *   <li><b>Open</b> (the transport is known down: it says it cannot publish, or a publish failed): nobody waits. The queue behind the message in flight collapses into
  *       one "clear everything", which covers every operation that arrives until the transport is back, and callers
  *       waiting for an acknowledgement are released. The caller's thread never connects and never waits for a
  *       connection: retries run on the sender's own thread.</li>
- *   <li><b>Throttled</b> (the transport refused for load, e.g. Service Bus ServerBusy): nobody waits either, but
- *       nothing is lost or collapsed: operations queue as they are (collapsing only past {@code maxPending}), and
- *       retries back off longer, so that a broker under pressure does not get a fleet-wide clear on top.</li>
+ *   <li><b>Throttled</b> (the transport refused for load, e.g. Service Bus ServerBusy, or a message has gone
+ *       unanswered for the publish timeout: slow is not down): nobody waits either, but nothing is lost or collapsed:
+ *       operations queue as they are (collapsing only past {@code maxPending}), and retries back off longer, so that
+ *       a broker under pressure does not get a fleet-wide clear on top. An attempt unanswered for a minute (at least
+ *       four publish timeouts) is given up and retried as a failure.</li>
  * </ul>
  * A publish that succeeds closes the circuit. A failed message is retried with its same bytes and number, 50 ms
  * after the failure, doubling to 1 s (to 10 s while throttled), until it goes through or the sender is closed;
@@ -47,9 +48,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * replaced by a clear (under the same number).
  *
  * <h2>Heartbeats and goodbye</h2>
- * When nothing was published for a heartbeat interval and nothing is pending, {@link #tick} publishes a heartbeat
- * carrying the number of the last message the transport accepted: by then the transport has that message, so a peer
- * that receives the heartbeat without it knows the message was lost. {@link #close} ends with a goodbye carrying the
+ * When the transport accepted nothing for a heartbeat interval, {@link #tick} publishes a heartbeat carrying the
+ * number of the last message it accepted: by then the transport has that message, so a peer that receives the
+ * heartbeat without it knows the message was lost. A message on its way for longer than a quarter of the bound (stuck
+ * in a transport's retries) is declared too: peers then treat it as possibly lost in time to keep the bound, and apply
+ * it whenever it arrives. {@link #close} ends with a goodbye carrying the
  * last number assigned (sent or not), so peers see what never went out.
  *
  * <p>Thread-safe. Callers only enqueue (and start the first attempt, which does not block: transports publish
@@ -137,6 +140,7 @@ public final class MessageSender {
     private final int maxPending;
     private final long publishTimeoutNanos;
     private final long heartbeatNanos;
+    private final long stuckNanos;
     private final ScheduledExecutorService executor;
     private final InvalidatorCounters counters;
     private final ProblemLog problems;
@@ -163,12 +167,14 @@ public final class MessageSender {
      * @param maxBytes            the largest message the transport takes, signature included
      * @param publishTimeoutNanos how long callers wait for room or an acknowledgement, and how long an attempt may go
      *                            unanswered before it counts as failed
+     * @param stuckNanos          how long a message may be on its way before heartbeats declare its number
      * @param executor            the sender's own thread: retries, heartbeats, the watchdog
      */
     public MessageSender(InvalidationTransport transport, UUID instanceId, long startMillis, String name,
                          MessageSigner signer, int maxBytes, int maxPending, long publishTimeoutNanos,
-                         long heartbeatNanos, ScheduledExecutorService executor, InvalidatorCounters counters,
-                         ProblemLog problems) {
+                         long heartbeatNanos, long stuckNanos, ScheduledExecutorService executor,
+                         InvalidatorCounters counters, ProblemLog problems) {
+        this.stuckNanos = stuckNanos;
         this.transport = transport;
         this.instanceId = instanceId;
         this.startMillis = startMillis;
@@ -574,9 +580,15 @@ public final class MessageSender {
     public void tick() {
         long now = System.nanoTime();
         Attempt a = inFlight.get();
-        if (a != null && now - a.startNanos > publishTimeoutNanos) {
+        if (a != null && now - a.startNanos > abandonAfterNanos()) {
             finish(a, new TimeoutException("no answer from the transport within "
-                    + TimeUnit.NANOSECONDS.toMillis(publishTimeoutNanos) + " ms"));
+                    + TimeUnit.NANOSECONDS.toMillis(abandonAfterNanos()) + " ms"));
+        } else if (a != null && now - a.startNanos > publishTimeoutNanos && circuit == Circuit.CLOSED) {
+            // slow is not down: the transport may be retrying a throttled send (the Azure SDK does, for seconds).
+            // Nobody waits any longer, and nothing is collapsed into a clear
+            trip(Circuit.THROTTLED, null);
+            problems.warn("publish-slow", "[{}] the transport has not answered message #{} for {} ms; invalidations do "
+                    + "not wait meanwhile", name, a.batch.sequence, TimeUnit.NANOSECONDS.toMillis(now - a.startNanos));
         }
         if (circuit == Circuit.CLOSED && !transport.canPublish()) {
             trip(Circuit.OPEN, null); // whoever waits for the message in flight stops waiting
@@ -584,17 +596,20 @@ public final class MessageSender {
         if (closed || heartbeatInFlight || now - lastPublishNanos < heartbeatNanos) {
             return;
         }
-        synchronized (lock) {
-            if (sending || !queue.isEmpty()) {
-                return; // the message on its way proves liveness, and carries its number
-            }
-        }
         if (!transport.canPublish()) {
             trip(Circuit.OPEN, null);
             return;
         }
+        // Nothing was accepted for an interval: say so, whether or not a message is on its way. A message stuck for
+        // longer than stuckNanos (a quarter of the bound) is declared, so that peers treat it as possibly lost in time
+        // to keep the bound, rather than wait for a transport that may keep retrying it for minutes.
+        long last = lastAcceptedSequence;
+        Attempt stuck = inFlight.get();
+        if (stuck != null && now - stuck.startNanos >= stuckNanos) {
+            last = Math.max(last, stuck.batch.sequence);
+        }
         heartbeatInFlight = true;
-        publishControl(InvalidationMessage.heartbeat(instanceId, startMillis, lastAcceptedSequence,
+        publishControl(InvalidationMessage.heartbeat(instanceId, startMillis, last,
                 System.currentTimeMillis())).whenComplete((ok, failure) -> {
                     heartbeatInFlight = false;
                     if (failure == null) {
@@ -617,6 +632,15 @@ public final class MessageSender {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * How long an attempt may go unanswered before it is given up and retried: long, because the transport usually
+     * answers in the end (Lettuce fails a command after its timeout, the Azure SDK after its retries), and a second
+     * attempt beside the first only duplicates the message.
+     */
+    private long abandonAfterNanos() {
+        return Math.max(TimeUnit.SECONDS.toNanos(60), 4 * publishTimeoutNanos);
     }
 
     /** Operations waiting to be published. */

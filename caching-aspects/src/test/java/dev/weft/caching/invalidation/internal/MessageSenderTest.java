@@ -55,6 +55,16 @@ class MessageSenderTest {
             return f;
         }
 
+        /** Completes the pending publishes of heartbeats only. */
+        synchronized void acceptHeartbeats() throws InvalidationMessageFormatException {
+            for (int i = 0; i < published.size(); i++) {
+                if (InvalidationMessage.decode(published.get(i), new InvalidationMessage.Limits(1 << 20, 1 << 20))
+                        .type() == InvalidationMessage.Type.HEARTBEAT) {
+                    pending.get(i).complete(null);
+                }
+            }
+        }
+
         /** Completes every publish made so far (and those made meanwhile), until none is pending. */
         void acceptAll() {
             while (true) {
@@ -132,7 +142,7 @@ class MessageSenderTest {
     private MessageSender sender(int maxPending, long publishTimeoutMillis, long heartbeatMillis, MessageSigner signer) {
         return new MessageSender(transport, id, 0, "test", signer, 64 * 1024, maxPending,
                 TimeUnit.MILLISECONDS.toNanos(publishTimeoutMillis), TimeUnit.MILLISECONDS.toNanos(heartbeatMillis),
-                scheduler, counters, new ProblemLog(org.slf4j.LoggerFactory.getLogger(MessageSenderTest.class)));
+                TimeUnit.MILLISECONDS.toNanos(4 * heartbeatMillis), scheduler, counters, new ProblemLog(org.slf4j.LoggerFactory.getLogger(MessageSenderTest.class)));
     }
 
     @Test
@@ -253,21 +263,26 @@ class MessageSenderTest {
         assertThat(transport.operations()).doesNotContain(Operation.clear()).hasSize(11);
     }
 
+    /** A slow transport is not a down one: callers stop waiting, the queue stays as it is, nothing becomes a clear. */
     @Test
-    void anAttemptUnansweredForThePublishTimeoutIsRetriedWithTheSameNumber() throws Exception {
+    void anAttemptUnansweredForThePublishTimeoutReleasesCallersWithoutCollapsingTheQueue() throws Exception {
         MessageSender sender = sender(100, 100);
-        sender.send(Operation.key("k"), false);
-        // nobody answers the first attempt: the watchdog gives up on it after 100 ms
+        CompletableFuture<Void> inFlight = sender.send(Operation.key("k"), true);
+        CompletableFuture<Void> queued = sender.send(Operation.key("j"), true);
         org.awaitility.Awaitility.await().until(() -> {
             sender.tick();
-            synchronized (transport) {
-                return transport.published.size() >= 2;
-            }
+            return sender.circuit() == MessageSender.Circuit.THROTTLED;
         });
+        assertThat(inFlight).isDone();
+        assertThat(queued).isDone();
+        assertThat(sender.send(Operation.key("i"), true)).as("later callers do not wait either").isDone();
         transport.acceptAll();
-        List<InvalidationMessage> attempts = transport.messages();
-        assertThat(attempts.get(0).sequence()).isEqualTo(attempts.get(1).sequence());
-        assertThat(counters.publishFailures.sum()).isPositive();
+        org.awaitility.Awaitility.await().until(() -> { transport.acceptAll(); return sender.pendingOperations() == 0
+                && sender.circuit() == MessageSender.Circuit.CLOSED; });
+        assertThat(transport.operations()).containsExactly(Operation.key("k"), Operation.key("j"), Operation.key("i"));
+        synchronized (transport) {
+            assertThat(transport.published).as("no duplicate attempt").hasSize(2);
+        }
     }
 
     @Test
@@ -286,6 +301,22 @@ class MessageSenderTest {
                 .filter(m -> m.type() == InvalidationMessage.Type.HEARTBEAT).findFirst().orElseThrow();
         assertThat(heartbeat.sequence()).isEqualTo(sender.lastAcceptedSequence()).isEqualTo(2);
         assertThat(heartbeat.sender()).isEqualTo(id);
+    }
+
+    /** Heartbeats keep flowing while a message is stuck; past a quarter of the bound they declare its number. */
+    @Test
+    void whileAMessageIsStuckHeartbeatsFlowAndEventuallyDeclareIt() throws Exception {
+        MessageSender sender = sender(100, 30_000, 50, null);
+        sender.send(Operation.key("stuck"), false);
+        org.awaitility.Awaitility.await().pollDelay(java.time.Duration.ZERO).pollInterval(java.time.Duration.ofMillis(5))
+                .until(() -> {
+            sender.tick();
+            transport.acceptHeartbeats();
+            return transport.messages().stream().anyMatch(m -> m.type() == InvalidationMessage.Type.HEARTBEAT
+                    && m.sequence() == 1);
+        });
+        assertThat(transport.messages().stream().filter(m -> m.type() == InvalidationMessage.Type.HEARTBEAT)
+                .findFirst().orElseThrow().sequence()).as("first, the last accepted number").isZero();
     }
 
     @Test
