@@ -91,8 +91,14 @@ public class WeftHealthIndicator extends AbstractHealthIndicator {
                 .withDetail("gapsDetected", s.gapsDetected())
                 .withDetail("messagesLost", s.messagesLost())
                 .withDetail("malformedMessages", s.malformedMessages())
+                .withDetail("unauthenticatedMessages", s.unauthenticatedMessages())
                 .withDetail("publishFailures", s.publishFailures())
+                .withDetail("publishCircuit", s.publishCircuit().name())
+                .withDetail("deferredInvalidations", s.deferredInvalidations())
                 .withDetail("pendingOperations", s.pendingOperations())
+                .withDetail("knownSenders", s.knownSenders())
+                .withDetail("silentSenders", s.silentSenders())
+                .withDetail("sendersFallenSilent", s.sendersFallenSilent())
                 .withDetail("subscriptions", s.subscriptions());
         // absent until the first message: omitted rather than shown as "null"
         if (s.lastMessageReceived() != null) {
