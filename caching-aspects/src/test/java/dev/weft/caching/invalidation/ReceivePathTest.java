@@ -261,4 +261,33 @@ class ReceivePathTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> InvalidatorOptions.customTransportBuilder()
                 .messageAuthenticationKey(new byte[8])).hasMessageContaining("at least 16 bytes");
     }
+
+    /**
+     * The defaults are tuned for the issue's numbers: a fleet of 200 quiet instances publishes fewer than 50 heartbeats a
+     * second, and a silent peer is noticed within the bound (after half of it, plus at most a one-second check).
+     */
+    @Test
+    void theDefaultsKeepA200InstanceFleetUnder50HeartbeatsASecondAndNoticeSilenceWithinTheBound() {
+        InvalidatorOptions defaults = InvalidatorOptions.customTransportBuilder().build();
+        double fleetPerSecond = 200 * 1_000.0 / defaults.heartbeatInterval().toMillis();
+        assertThat(fleetPerSecond).isLessThan(50);
+        Duration noticedWithin = defaults.maxStalenessWhileDisconnected().dividedBy(2).plusSeconds(1);
+        assertThat(noticedWithin).isLessThan(defaults.maxStalenessWhileDisconnected());
+    }
+
+    @Test
+    void aQuietInstancePublishesOneHeartbeatPerIntervalAndNoMore() throws Exception {
+        invalidator = CacheInvalidator.create(local, transport, InvalidatorOptions.customTransportBuilder()
+                .heartbeatInterval(Duration.ofMillis(50)).build());
+        long start = System.nanoTime();
+        await().atMost(Duration.ofSeconds(5)).until(() -> System.nanoTime() - start >= 500_000_000L);
+        long heartbeats = invalidator.status().heartbeatsSent();
+        assertThat(heartbeats).as("about one per 50 ms over 500 ms").isBetween(4L, 11L);
+        invalidator.invalidate("k");
+        long before = invalidator.status().heartbeatsSent();
+        // an invalidation is its own proof of life: no heartbeat for an interval after it (one may have been on its
+        // way already)
+        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).during(Duration.ofMillis(40))
+                .atMost(Duration.ofSeconds(1)).until(() -> invalidator.status().heartbeatsSent() <= before + 1);
+    }
 }
