@@ -31,6 +31,7 @@ if $quick; then
   miss_opts=(-f 1 -wi 2 -w 500ms -i 3 -r 500ms)
   breakdown_opts=(-f 1 -wi 3 -w 500ms -i 3 -r 500ms)
   invalidation_opts=(-f 1 -wi 1 -w 500ms -i 2 -r 500ms)
+  cross_process_opts=(2000 5000)
 else
   out="$here/results"
   doc="$root/docs/performance.md"
@@ -38,6 +39,8 @@ else
   miss_opts=(-f 2 -wi 5 -w 1s -i 5 -r 1s)
   breakdown_opts=(-f 2 -wi 4 -w 1s -i 4 -r 1s)
   invalidation_opts=(-f 2 -wi 2 -w 1s -i 4 -r 1s)
+  # warm-up and measured operations per variant: a long warm-up, as the issue's outside measurement had
+  cross_process_opts=(30000 50000)
 fi
 java_cmd="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 command_line="benchmarks/run.sh${*:+ $*}"
@@ -93,6 +96,7 @@ if ! $report_only; then
     echo "miss.options=${miss_opts[*]}"
     echo "breakdown.options=${breakdown_opts[*]}"
     echo "invalidation.options=${invalidation_opts[*]}"
+    echo "invalidation-cross-process.options=warm-up ${cross_process_opts[0]}, measured ${cross_process_opts[1]} operations"
     echo "redis=$("$java_cmd" -cp "$classpath" dev.weft.benchmarks.invalidation.RedisVersion 2>/dev/null || echo '?')"
   } > "$out/environment.properties"
 
@@ -104,6 +108,12 @@ if ! $report_only; then
   # Part 3: invalidation across two instances over a redis-server on 127.0.0.1 (latency, throughput, call time);
   # thread counts are set by the benchmarks
   jmh invalidation 'dev\.weft\.benchmarks\.invalidation\.' "${invalidation_opts[@]}"
+  # Part 3, across two processes: instance B in a JVM of its own, latency from timestamps on both sides (not JMH)
+  echo "== invalidation-cross-process: ${cross_process_opts[*]}"
+  "$java_cmd" -cp "$classpath" dev.weft.benchmarks.invalidation.CrossProcessLatency "$out" "${cross_process_opts[@]}" \
+    > "$out/invalidation-cross-process.txt" 2>&1 \
+    || { tail -40 "$out/invalidation-cross-process.txt"; echo "stage invalidation-cross-process failed" >&2; exit 1; }
+  grep '^CrossProcessLatency' "$out/invalidation-cross-process.txt" || true
   # Diagnosis: Weft's hit path piece by piece, next to the reference's
   jmh breakdown 'dev\.weft\.benchmarks\.breakdown\.' -t 1 -prof gc "${breakdown_opts[@]}"
   echo "duration.seconds=$SECONDS" >> "$out/environment.properties"   # build and every stage, not the report

@@ -56,7 +56,8 @@ public final class PerformanceReport {
         hits.read(results.resolve("hit-1t.json")).read(results.resolve("hit-2t.json"));
         misses.read(results.resolve("miss.json"));
         breakdown.read(results.resolve("breakdown.json"));
-        invalidation.read(results.resolve("invalidation.json"));
+        invalidation.read(results.resolve("invalidation.json"))
+                .read(results.resolve("invalidation-cross-process.json"));
         if (hits.isEmpty()) {
             throw new IllegalStateException("no hit results in " + results + ": run benchmarks/run.sh first");
         }
