@@ -128,7 +128,7 @@ class AzureFaultMatrixTest {
         budget.set(1);
         await().atMost(TIMEOUT).until(() -> endpoint.droppedCount(topic, "sub-B") == 1);
         awaitStatus("B", s -> counter(s, "gaps") >= 1);
-        runFor(bound.multipliedBy(2));
+        runFor(bound.plusSeconds(4));
         check();
     }
 
@@ -140,7 +140,7 @@ class AzureFaultMatrixTest {
         budget.set(10);
         await().atMost(TIMEOUT).until(() -> endpoint.droppedCount(topic, "sub-B") == 10);
         awaitStatus("B", s -> counter(s, "lost") >= 10);
-        runFor(bound.multipliedBy(2));
+        runFor(bound.plusSeconds(4));
         check();
     }
 
@@ -155,7 +155,7 @@ class AzureFaultMatrixTest {
         peers.get("A").request("WRITE a", TIMEOUT);
         await().atMost(TIMEOUT).until(() -> endpoint.droppedCount(topic, "sub-B") == 1);
         awaitStatus("B", s -> counter(s, "gaps") >= 1);
-        runFor(bound.multipliedBy(2));
+        runFor(bound.plusSeconds(4));
         check();
     }
 
@@ -173,7 +173,7 @@ class AzureFaultMatrixTest {
                 .until(() -> System.nanoTime() - pausedAt >= TimeUnit.SECONDS.toNanos(60));
         toA.resume();
         awaitStatus("B", s -> counter(s, "silentNow") == 0);
-        runFor(bound.multipliedBy(2));
+        runFor(bound.plusSeconds(4));
         check();
     }
 
@@ -190,7 +190,7 @@ class AzureFaultMatrixTest {
         killedAt.put("A", System.nanoTime());
         awaitStatus("B", s -> counter(s, "silent") >= 1);
         awaitStatus("C", s -> counter(s, "silent") >= 1);
-        runFor(bound.multipliedBy(2));
+        runFor(bound.plusSeconds(4));
         check();
     }
 
@@ -205,7 +205,7 @@ class AzureFaultMatrixTest {
         for (String p : peers.keySet()) {
             awaitStatus(p, s -> counter(s, "subscriptions") >= 2 && s.contains("state=CONNECTED"));
         }
-        runFor(bound.multipliedBy(2));
+        runFor(bound.plusSeconds(4));
         check();
     }
 
@@ -216,7 +216,7 @@ class AzureFaultMatrixTest {
         workAll(true, false, true);
         assertThat(toB.killConnections()).isPositive();
         awaitStatus("B", s -> counter(s, "subscriptions") >= 2 && s.contains("state=CONNECTED"));
-        runFor(bound.multipliedBy(2));
+        runFor(bound.plusSeconds(4));
         check();
     }
 
@@ -232,7 +232,7 @@ class AzureFaultMatrixTest {
                 .encode(), Map.of());
         awaitStatus("B", s -> counter(s, "gaps") >= 1);
         awaitStatus("C", s -> counter(s, "gaps") >= 1);
-        runFor(bound.multipliedBy(2));
+        runFor(bound.plusSeconds(4));
         check();
     }
 
@@ -252,7 +252,7 @@ class AzureFaultMatrixTest {
         await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100))
                 .until(() -> System.nanoTime() - throttledAt >= TimeUnit.MILLISECONDS.toNanos(1_500));
         endpoint.throttlePublishes(false);
-        runFor(bound.multipliedBy(2));
+        runFor(bound.plusSeconds(4));
         String statuses = check();
         for (String p : peers.keySet()) {
             String s = status(p);
@@ -273,7 +273,7 @@ class AzureFaultMatrixTest {
         for (String p : peers.keySet()) {
             awaitStatus(p, s -> counter(s, "subscriptions") >= 2 && s.contains("state=CONNECTED"));
         }
-        runFor(bound.multipliedBy(2));
+        runFor(bound.plusSeconds(4));
         check();
     }
 
@@ -289,7 +289,7 @@ class AzureFaultMatrixTest {
         for (String p : peers.keySet()) {
             awaitStatus(p, s -> s.contains("state=DISCONNECTED"));
         }
-        runFor(bound.multipliedBy(2));
+        runFor(bound.plusSeconds(4));
         check();
     }
 

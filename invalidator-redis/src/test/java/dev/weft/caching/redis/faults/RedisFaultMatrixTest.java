@@ -121,7 +121,7 @@ class RedisFaultMatrixTest {
         budget.set(1);
         await().atMost(TIMEOUT).until(() -> toB.droppedMessages() == 1);
         awaitStatus("B", s -> counter(s, "gaps") >= 1);
-        runFor(BOUND.multipliedBy(2));
+        runFor(BOUND.plusSeconds(4));
         check();
     }
 
@@ -139,7 +139,7 @@ class RedisFaultMatrixTest {
         budget.set(10);
         await().atMost(TIMEOUT).until(() -> toB.droppedMessages() == 10);
         awaitStatus("B", s -> counter(s, "lost") >= 10);
-        runFor(BOUND.multipliedBy(2));
+        runFor(BOUND.plusSeconds(4));
         check();
     }
 
@@ -157,7 +157,7 @@ class RedisFaultMatrixTest {
         peers.get("A").request("WRITE a", TIMEOUT);
         await().atMost(TIMEOUT).until(() -> toB.droppedMessages() == 1);
         awaitStatus("B", s -> counter(s, "gaps") >= 1);
-        runFor(BOUND.multipliedBy(2));
+        runFor(BOUND.plusSeconds(4));
         check();
     }
 
@@ -183,7 +183,7 @@ class RedisFaultMatrixTest {
                 .until(() -> System.nanoTime() - pausedAt >= TimeUnit.SECONDS.toNanos(60));
         toA.resume();
         awaitStatus("B", s -> counter(s, "silentNow") == 0);
-        runFor(BOUND.multipliedBy(2));
+        runFor(BOUND.plusSeconds(4));
         check();
     }
 
@@ -208,7 +208,7 @@ class RedisFaultMatrixTest {
         killedAt.put("A", System.nanoTime());
         awaitStatus("B", s -> counter(s, "silent") >= 1);
         awaitStatus("C", s -> counter(s, "silent") >= 1);
-        runFor(BOUND.multipliedBy(2));
+        runFor(BOUND.plusSeconds(4));
         check();
     }
 
@@ -224,7 +224,7 @@ class RedisFaultMatrixTest {
         for (String p : peers.keySet()) {
             awaitStatus(p, s -> counter(s, "subscriptions") >= 2 && s.contains("state=CONNECTED"));
         }
-        runFor(BOUND.multipliedBy(2));
+        runFor(BOUND.plusSeconds(4));
         check();
     }
 
@@ -239,7 +239,7 @@ class RedisFaultMatrixTest {
         awaitReads();
         assertThat(toB.killConnections()).isPositive();
         awaitStatus("B", s -> counter(s, "subscriptions") >= 2 && s.contains("state=CONNECTED"));
-        runFor(BOUND.multipliedBy(2));
+        runFor(BOUND.plusSeconds(4));
         check();
     }
 
@@ -264,7 +264,7 @@ class RedisFaultMatrixTest {
         }
         awaitStatus("B", s -> counter(s, "gaps") >= 1);
         awaitStatus("C", s -> counter(s, "gaps") >= 1);
-        runFor(BOUND.multipliedBy(2));
+        runFor(BOUND.plusSeconds(4));
         check();
     }
 
