@@ -279,6 +279,7 @@ public final class InvalidatorStatus {
         return operationsApplied;
     }
 
+    /** This instance's own invalidation messages, back from the transport and ignored (its heartbeats aside). */
     public long ownMessagesIgnored() {
         return ownMessagesIgnored;
     }

@@ -262,7 +262,9 @@ public final class InvalidationReceiver implements InvalidationTransport.Listene
         }
         UUID sender = m.sender();
         if (sender.equals(runtime.instanceUuid)) {
-            counters.ownMessagesIgnored.increment();
+            if (m.type() == InvalidationMessage.Type.INVALIDATION) {
+                counters.ownMessagesIgnored.increment(); // pairs with messagesSent: one's own heartbeats are not counted
+            }
             return;
         }
         long now = System.nanoTime();
@@ -441,7 +443,8 @@ public final class InvalidationReceiver implements InvalidationTransport.Listene
      */
     private void scheduleStalenessBound() {
         cancel(stalenessTimer);
-        long delay = Math.max(0, lastDeliveryNanos + boundNanos - System.nanoTime());
+        // one check period early: a timer that fires late on a loaded machine still keeps the bound
+        long delay = Math.max(0, lastDeliveryNanos + boundNanos - checkNanos - System.nanoTime());
         stalenessTimer = runtime.timers.schedule(() -> {
             synchronized (InvalidationReceiver.this) {
                 if (state != InvalidatorStatus.State.CONNECTED && state != InvalidatorStatus.State.CLOSED) {
