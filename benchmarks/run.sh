@@ -32,6 +32,7 @@ if $quick; then
   breakdown_opts=(-f 1 -wi 3 -w 500ms -i 3 -r 500ms)
   invalidation_opts=(-f 1 -wi 1 -w 500ms -i 2 -r 500ms)
   fullcache_opts=(-f 1 -wi 3 -w 1s -i 3 -r 1s)
+  cross_process_opts=(2000 5000)
 else
   out="$here/results"
   doc="$root/docs/performance.md"
@@ -40,6 +41,8 @@ else
   breakdown_opts=(-f 2 -wi 4 -w 1s -i 4 -r 1s)
   invalidation_opts=(-f 2 -wi 2 -w 1s -i 4 -r 1s)
   fullcache_opts=(-f 2 -wi 5 -w 1s -i 5 -r 1s)
+  # warm-up and measured operations per variant: a long warm-up, as the issue's outside measurement had
+  cross_process_opts=(30000 50000)
 fi
 java_cmd="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 command_line="benchmarks/run.sh${*:+ $*}"
@@ -97,6 +100,7 @@ if ! $report_only; then
     echo "breakdown.options=${breakdown_opts[*]}"
     echo "invalidation.options=${invalidation_opts[*]}"
     echo "fullcache.options=${fullcache_opts[*]}"
+    echo "invalidation-cross-process.options=warm-up ${cross_process_opts[0]}, measured ${cross_process_opts[1]} operations"
     echo "redis=$("$java_cmd" -cp "$classpath" dev.weft.benchmarks.invalidation.RedisVersion 2>/dev/null || echo '?')"
   } > "$out/environment.properties"
 
@@ -119,6 +123,12 @@ if ! $report_only; then
     -cp "$classpath" dev.weft.benchmarks.fullcache.EntryFootprint \
     "$out/footprint.json" > "$out/footprint.txt" 2>&1 || { tail -40 "$out/footprint.txt"; exit 1; }
   grep -E '^[a-zA-Z]+: ' "$out/footprint.txt" || true
+  # Part 3, across two processes: instance B in a JVM of its own, latency from timestamps on both sides (not JMH)
+  echo "== invalidation-cross-process: ${cross_process_opts[*]}"
+  "$java_cmd" -cp "$classpath" dev.weft.benchmarks.invalidation.CrossProcessLatency "$out" "${cross_process_opts[@]}" \
+    > "$out/invalidation-cross-process.txt" 2>&1 \
+    || { tail -40 "$out/invalidation-cross-process.txt"; echo "stage invalidation-cross-process failed" >&2; exit 1; }
+  grep '^CrossProcessLatency' "$out/invalidation-cross-process.txt" || true
   # Diagnosis: Weft's hit path piece by piece, next to the reference's
   # (and its miss path, in a full cache, next to Caffeine's)
   jmh breakdown 'dev\.weft\.benchmarks\.breakdown\.' -t 1 -prof gc -prof dev.weft.benchmarks.profile.CpuTimeProfiler \

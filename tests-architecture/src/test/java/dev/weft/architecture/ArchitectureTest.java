@@ -102,7 +102,9 @@ class ArchitectureTest {
             "dev.weft.benchmarks.breakdown.",
             "the hit-path diagnosis times Weft's internal pieces one at a time (docs/performance.md)",
             "dev.weft.benchmarks.l2.SerializerBenchmark",
-            "the serializer comparison times the default serializer's Jackson set-up with and without its allow-list");
+            "the serializer comparison times the default serializer's Jackson set-up with and without its allow-list",
+            "dev.weft.benchmarks.fullcache.EntryFootprint",
+            "the retained heap per entry leaves out the per-method state of every cached method, found in the registry");
 
     /**
      * Modules whose code is another module's, built a second way: their classes are judged as that module's tests.

@@ -26,9 +26,13 @@ import java.util.concurrent.TimeUnit;
  * so JMH reports percentiles).
  *
  * <ul>
+ *   <li>{@code lettuceAsync}, the floor the transport allows: an asynchronous PUBLISH (the call does not wait for
+ *       Redis' answer) of a payload of exactly the size of Weft's message; the listener on B's connection.</li>
  *   <li>{@code weft}: {@code a.invalidate(key)} on A's {@code CacheInvalidator} (publish mode AWAIT_ACK, the default:
  *       the call returns once Redis answered the PUBLISH); B's invalidator receives the message, decodes it, checks
  *       its sequence number and removes the key from its {@code MemoryCachingBackend}.</li>
+ *   <li>{@code weftSigned}: the same with a {@code messageAuthenticationKey}: every message signed on A and checked on
+ *       B (HMAC-SHA256).</li>
  *   <li>{@code lettuce}: the transport alone: a synchronous PUBLISH of a payload of exactly the size of Weft's
  *       message on one client's connection; a pub/sub listener on another client's connection takes the key from
  *       the payload.</li>
@@ -56,10 +60,11 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Benchmark)
 public class InvalidationLatencyBenchmark {
 
-    @Param({"lettuce", "lettuceWithEcho", "weft", "redisson"})
+    @Param({"lettuceAsync", "lettuce", "lettuceWithEcho", "weft", "weftSigned", "redisson"})
     public String variant;
 
     private RedisServerProcess redis;
+    private boolean asynchronous;
     private final Arrival arrival = new Arrival();
     private WeftInstances weft;
     private RawLettuce lettuce;
@@ -72,10 +77,13 @@ public class InvalidationLatencyBenchmark {
     public void start() throws InterruptedException {
         redis = RedisServerProcess.start();
         RedisURI uri = RedisURI.create(redis.uri());
+        asynchronous = variant.equals("lettuceAsync");
         switch (variant) {
             case "weft":
-                weft = new WeftInstances(uri, PublishMode.AWAIT_ACK, arrival);
+            case "weftSigned":
+                weft = new WeftInstances(uri, PublishMode.AWAIT_ACK, arrival, variant.equals("weftSigned"));
                 break;
+            case "lettuceAsync":
             case "lettuce":
             case "lettuceWithEcho":
                 lettuce = new RawLettuce(uri, variant.equals("lettuceWithEcho"), 1, arrival);
@@ -108,6 +116,8 @@ public class InvalidationLatencyBenchmark {
     public void invalidateUntilGoneOnB() throws InterruptedException {
         if (weft != null) {
             weft.a.invalidate(key);
+        } else if (lettuce != null && asynchronous) {
+            lettuce.publisher.async().publish(RawLettuce.CHANNEL, payloads[(next - 1) & (InvalidationKeys.COUNT - 1)]);
         } else if (lettuce != null) {
             lettuce.publisher.sync().publish(RawLettuce.CHANNEL, payloads[(next - 1) & (InvalidationKeys.COUNT - 1)]);
         } else {

@@ -28,10 +28,19 @@ final class WeftInstances implements AutoCloseable {
     final CacheInvalidator b;
 
     WeftInstances(RedisURI uri, PublishMode mode, Arrival arrivalOnB) throws InterruptedException {
-        RedisCacheInvalidatorOptions options = RedisCacheInvalidatorOptions.builder()
+        this(uri, mode, arrivalOnB, false);
+    }
+
+    /** With {@code signed}, both instances sign and check every message (a {@code messageAuthenticationKey}). */
+    WeftInstances(RedisURI uri, PublishMode mode, Arrival arrivalOnB, boolean signed) throws InterruptedException {
+        RedisCacheInvalidatorOptions.Builder builder = RedisCacheInvalidatorOptions.builder()
                 .channel(CHANNEL)
-                .publishMode(mode)
-                .build();
+                .publishMode(mode);
+        if (signed) {
+            builder.messageAuthenticationKey("benchmark key: thirty-two bytes!".getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8));
+        }
+        RedisCacheInvalidatorOptions options = builder.build();
         CachingBackend localB = MemoryCachingBackend.builder().maximumSize(10_000).build();
         a = RedisCacheInvalidator.create(MemoryCachingBackend.builder().maximumSize(10_000).build(), uri, options);
         b = RedisCacheInvalidator.create(arrivalOnB == null ? localB : new SignallingBackend(localB, arrivalOnB), uri,

@@ -18,7 +18,10 @@ final class InvalidationSection {
     static final String LATENCY = "InvalidationLatencyBenchmark.invalidateUntilGoneOnB";
     static final String THROUGHPUT = "InvalidationThroughputBenchmark.invalidate";
     static final String CALL = "InvalidateCallBenchmark.invalidate";
-    private static final List<String> LATENCY_VARIANTS = List.of("lettuce", "lettuceWithEcho", "weft", "redisson");
+    static final String CROSS_PROCESS = "CrossProcessLatency.invalidateUntilGoneOnB";
+    private static final List<String> LATENCY_VARIANTS =
+            List.of("lettuceAsync", "lettuce", "lettuceWithEcho", "weft", "weftSigned", "redisson");
+    private static final List<String> CROSS_PROCESS_VARIANTS = List.of("lettuceAsync", "weft", "weftSigned");
     private static final List<String> THROUGHPUT_VARIANTS =
             List.of("lettuceSharedConnection", "lettuceConnectionPerThread", "weftAwaitAck");
     private static final List<String> CALL_VARIANTS =
@@ -59,6 +62,8 @@ final class InvalidationSection {
                 num(weft.get().percentile(50)), num(raw.get().percentile(50)), met(p50 <= 1.2)));
         r.line(String.format(Locale.ROOT, "| latency p99 ≤ 1.5 × raw Lettuce | %.2f × (%s vs %s µs) | %s |", p99,
                 num(weft.get().percentile(99)), num(raw.get().percentile(99)), met(p99 <= 1.5)));
+        floorRows(latency("lettuceAsync"), weft, "one process");
+        floorRows(crossProcess("lettuceAsync"), crossProcess("weft"), "two processes");
         if (batched.isPresent() && rawPublish.isPresent()) {
             double ratio = batched.get().score() / rawPublish.get().score();
             r.line(String.format(Locale.ROOT, "| batched invalidations/s ≥ raw PUBLISH/s (8 threads) | %.2f × "
@@ -114,6 +119,20 @@ final class InvalidationSection {
         reading();
     }
 
+    /** The issue 14 targets against the floor the transport allows (asynchronous PUBLISH to the listener). */
+    private void floorRows(Optional<Measurement> floor, Optional<Measurement> weft, String where) {
+        if (floor.isEmpty() || weft.isEmpty()) {
+            return;
+        }
+        double p50 = weft.get().percentile(50) / floor.get().percentile(50);
+        double p99 = weft.get().percentile(99) / floor.get().percentile(99);
+        r.line(String.format(Locale.ROOT, "| latency p50 ≤ 2 × the floor (async PUBLISH → listener), %s | %.2f × "
+                + "(%s vs %s µs) | %s |", where, p50, num(weft.get().percentile(50)),
+                num(floor.get().percentile(50)), met(p50 <= 2)));
+        r.line(String.format(Locale.ROOT, "| latency p99 ≤ 1.5 × the floor, %s | %.2f × (%s vs %s µs) | %s |", where,
+                p99, num(weft.get().percentile(99)), num(floor.get().percentile(99)), met(p99 <= 1.5)));
+    }
+
     private void latencySection() throws IOException {
         r.line("### End-to-end latency");
         r.line();
@@ -125,15 +144,19 @@ final class InvalidationSection {
                 + "waits on it.", InvalidationKeys.messageBytes(),
                 InvalidationKeys.key(0).getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
         r.line();
-        r.line("- `lettuce`, the baseline: a synchronous `PUBLISH` on one client's connection; a `RedisPubSubListener` "
-                + "on another client's connection reads the key from the payload and counts down.");
+        r.line("- `lettuceAsync`, the floor the transport allows: an asynchronous `PUBLISH` (the call does not wait "
+                + "for Redis' answer) on one client's connection; a `RedisPubSubListener` on another client's "
+                + "connection reads the key from the payload and counts down.");
+        r.line("- `lettuce`, the baseline: the same with a synchronous `PUBLISH`.");
         r.line("- `lettuceWithEcho`: the same, plus a subscriber on the publishing client that reads and drops every "
                 + "message. Weft's and Redisson's sending instance is subscribed to its own channel too and gets its "
                 + "own messages back; this row is raw Lettuce with that same topology.");
         r.line("- `weft`: `a.invalidate(key)` (publish mode AWAIT_ACK, the default: it returns once Redis answered "
                 + "the `PUBLISH`); B's `CacheInvalidator` decodes the message, checks the sender's sequence number and "
                 + "calls `invalidate(key)` on its backend, a small decorator around B's `MemoryCachingBackend` that "
-                + "counts down once the wrapped `invalidate` has returned.");
+                + "counts down once the wrapped `invalidate` has returned. Heartbeats are on, as by default.");
+        r.line("- `weftSigned`: the same with a `messageAuthenticationKey`: A signs every message and B checks it "
+                + "(HMAC-SHA256).");
         r.line("- `redisson`: `a.fastRemove(key)` on an `RLocalCachedMap` (`SyncStrategy.INVALIDATE`, Redisson "
                 + r.redissonVersion() + "); B's map removes the key from its local cache and calls its "
                 + "`LocalCacheInvalidateListener`, which counts down. Redisson publishes a hash of the key, not the "
@@ -145,9 +168,10 @@ final class InvalidationSection {
                 + "latch is armed. After each, B's cache is checked not to hold the key.");
         r.line();
         r.line("| variant | samples | p50 µs | p90 µs | p99 µs | p99.9 µs | mean µs | p50 ÷ lettuce | p99 ÷ lettuce "
-                + "| each fork's p50 | each fork's p99 |");
-        r.line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + "| p50 ÷ floor | p99 ÷ floor | each fork's p50 | each fork's p99 |");
+        r.line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Optional<Measurement> raw = latency("lettuce");
+        Optional<Measurement> floor = latency("lettuceAsync");
         SvgBarChart chart = new SvgBarChart("Invalidation latency, A's call to B's removal (lower is better)", "µs")
                 .series("p50", PerformanceReport.GET_PRODUCT_COLOR)
                 .series("p90", PerformanceReport.SEARCH_COLOR)
@@ -158,11 +182,13 @@ final class InvalidationSection {
                 continue;
             }
             Measurement l = m.get();
-            r.line(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s |",
+            r.line(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |",
                     bold(variant), l.samples(), num(l.percentile(50)), num(l.percentile(90)), num(l.percentile(99)),
                     num(l.percentile(99.9)), num(l.score()),
                     raw.map(b -> ratio(l.percentile(50) / b.percentile(50))).orElse("–"),
                     raw.map(b -> ratio(l.percentile(99) / b.percentile(99))).orElse("–"),
+                    floor.map(b -> ratio(l.percentile(50) / b.percentile(50))).orElse("–"),
+                    floor.map(b -> ratio(l.percentile(99) / b.percentile(99))).orElse("–"),
                     forks(l.forkPercentile(50)), forks(l.forkPercentile(99))));
             chart.group(variant, l.percentile(50), l.percentile(90), l.percentile(99));
         }
@@ -170,6 +196,37 @@ final class InvalidationSection {
         r.writeChart("invalidation-latency.svg", chart);
         r.line("![invalidation latency](" + r.resultsLink("invalidation-latency.svg") + ")");
         r.line();
+        crossProcessSection();
+    }
+
+    private void crossProcessSection() {
+        if (crossProcess("weft").isEmpty()) {
+            return;
+        }
+        r.line("### End-to-end latency across two processes");
+        r.line();
+        r.line("Instance A in the benchmark JVM, instance B in a JVM of its own (`CrossProcessLatency`, run by run.sh "
+                + "after the JMH stages, not by JMH): the span from A's call to B's removal is read from "
+                + "`System.nanoTime()` on both sides (CLOCK_MONOTONIC, one clock for every process on Linux), B writing "
+                + "its time into a memory-mapped slot that A zeroed before the call. A waits for the slot with short "
+                + "parks, which decides when the next operation starts, not the measured span; nothing spins. "
+                + crossProcess("weft").get().settings().replace("1 fork(s), ", "") + ", one operation after the other.");
+        r.line();
+        r.line("| variant | operations | p50 µs | p90 µs | p99 µs | p99.9 µs | mean µs | p50 ÷ floor | p99 ÷ floor |");
+        r.line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Optional<Measurement> floor = crossProcess("lettuceAsync");
+        for (String variant : CROSS_PROCESS_VARIANTS) {
+            crossProcess(variant).ifPresent(l -> r.line(String.format(Locale.ROOT,
+                    "| %s | %,d | %s | %s | %s | %s | %s | %s | %s |", bold(variant), l.samples(),
+                    num(l.percentile(50)), num(l.percentile(90)), num(l.percentile(99)), num(l.percentile(99.9)),
+                    num(l.score()), floor.map(b -> ratio(l.percentile(50) / b.percentile(50))).orElse("–"),
+                    floor.map(b -> ratio(l.percentile(99) / b.percentile(99))).orElse("–"))));
+        }
+        r.line();
+    }
+
+    private Optional<Measurement> crossProcess(String variant) {
+        return results.find(m -> m.benchmark().equals(CROSS_PROCESS) && m.variant().equals(variant));
     }
 
     private void throughputSection() throws IOException {

@@ -58,7 +58,8 @@ public final class PerformanceReport {
         hits.read(results.resolve("hit-1t.json")).read(results.resolve("hit-2t.json"));
         misses.read(results.resolve("miss.json"));
         breakdown.read(results.resolve("breakdown.json"));
-        invalidation.read(results.resolve("invalidation.json"));
+        invalidation.read(results.resolve("invalidation.json"))
+                .read(results.resolve("invalidation-cross-process.json"));
         fullCache.read(results.resolve("fullcache.json"));
         fullCacheSection = FullCacheSection.of(this, fullCache, results.resolve("footprint.json"));
         if (hits.isEmpty()) {

@@ -13,40 +13,78 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * One message of the invalidation wire format, shared by every transport: who sent it, its place in the sender's
- * sequence, and a batch of operations. It never carries cached values.
+ * One message of the invalidation wire format, shared by every transport: who sent it, where it stands in the
+ * sender's sequence, and, for an invalidation, a batch of operations. It never carries cached values.
  *
- * <h2>Format, version 1 (big-endian)</h2>
+ * <h2>Format, version 2 (big-endian)</h2>
  * <pre>
  *  0  2 bytes  magic "WF"
- *  2  1 byte   format version (1)
- *  3  1 byte   flags (0; a reader rejects anything else)
- *  4 16 bytes  sender instance id (random per invalidator instance)
- * 20  8 bytes  sender start time, epoch milliseconds
- * 28  8 bytes  sequence number, from 1, incremented by the sender per message
- * 36  8 bytes  sent-at time, epoch milliseconds (for latency metrics only)
- * 44  4 bytes  operation count
- * 48  operations: 1 byte type (1 invalidate key, 2 invalidate dependency, 3 clear), then for 1 and 2 an unsigned
+ *  2  1 byte   format version (2)
+ *  3  1 byte   flags: bit 0 = signed (see below); a reader rejects any other bit
+ *  4  1 byte   message type: 1 invalidation, 2 heartbeat, 3 goodbye
+ *  5 16 bytes  sender instance id (random per invalidator instance)
+ * 21  8 bytes  sender start time, epoch milliseconds
+ * 29  8 bytes  sequence number. An invalidation: its own number, from 1, incremented by the sender per invalidation
+ *              message. A heartbeat or a goodbye: the last number the sender had published (0 before the first)
+ * 37  8 bytes  sent-at time, epoch milliseconds (for latency metrics only)
+ * 45  4 bytes  operation count (0 for a heartbeat or a goodbye)
+ * 49  operations: 1 byte type (1 invalidate key, 2 invalidate dependency, 3 clear), then for 1 and 2 an unsigned
  *     2-byte length and that many bytes of UTF-8
+ *     then, when signed, 32 bytes: HMAC-SHA256 of every byte before them (flags included)
  * </pre>
- * Decoding is strict: wrong magic, unknown flags or operation types, lengths past the end, malformed UTF-8, more
- * operations or bytes than the limits, and trailing bytes are all rejected with
+ *
+ * <p><b>What every version keeps</b>, so that a reader can judge a message of a version it does not know: bytes 0-1
+ * are the magic, byte 2 the version, byte 3 the flags, and a message whose flag bit 0 is set ends with a 32-byte
+ * HMAC-SHA256 of everything before it. A receiver holding the key can thus authenticate a newer peer's message (and
+ * clear its cache for it) while refusing a forged one.
+ *
+ * <p>Decoding is strict: wrong magic, unknown flags, message or operation types, lengths past the end, malformed
+ * UTF-8, more operations or bytes than the limits, and trailing bytes are all rejected with
  * {@link InvalidationMessageFormatException}. A message whose magic matches but whose version is unknown is rejected
- * as {@link InvalidationMessageFormatException.Kind#UNKNOWN_VERSION}: the receiver must not guess at it.
+ * as {@link InvalidationMessageFormatException.Kind#UNKNOWN_VERSION}: the receiver must not guess at it. The decoder
+ * skips a signature without checking it: checking needs the key, which the receiver holds.
+ *
+ * <p>Version 1 (no message type, no signature) is not read: a fleet must not mix Weft versions that speak 1 and 2
+ * (each side counts the other's messages as {@code unknownVersionMessages} and clears its cache for them).
  *
  * <p>Immutable and thread-safe.
  */
 public final class InvalidationMessage {
 
     /** The format version this class writes. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** Bytes before the first operation. */
-    public static final int HEADER_BYTES = 48;
+    public static final int HEADER_BYTES = 49;
+    /** Bytes of the signature that ends a signed message: an HMAC-SHA256. */
+    public static final int SIGNATURE_BYTES = 32;
+    /** Bit of the flags byte (offset 3) set on a signed message, in every format version. */
+    public static final int FLAG_SIGNED = 1;
+    /** Offset of the flags byte, in every format version. */
+    public static final int FLAGS_OFFSET = 3;
     /** The longest key or dependency the format can carry, in UTF-8 bytes. */
     public static final int MAX_TARGET_BYTES = 0xFFFF;
 
     private static final byte MAGIC_0 = 'W';
     private static final byte MAGIC_1 = 'F';
+
+    /** What a message is. */
+    public enum Type {
+        /** A batch of operations, with its own sequence number. */
+        INVALIDATION(1),
+        /**
+         * "I am alive, and the last invalidation message I published is number n": sent when a sender has published
+         * nothing for a heartbeat interval. A receiver that has not seen n knows the sender's last messages were lost.
+         */
+        HEARTBEAT(2),
+        /** "I am closing, and my last invalidation message was number n": receivers check it and forget the sender. */
+        GOODBYE(3);
+
+        final byte code;
+
+        Type(int code) {
+            this.code = (byte) code;
+        }
+    }
 
     /** What an operation does. */
     public enum Kind {
@@ -146,6 +184,7 @@ public final class InvalidationMessage {
         }
     }
 
+    private final Type type;
     private final UUID sender;
     private final long senderStartMillis;
     private final long sequence;
@@ -153,20 +192,62 @@ public final class InvalidationMessage {
     private final List<Operation> operations;
 
     /**
-     * A message.
+     * An invalidation message.
      *
      * @throws IllegalArgumentException for a sequence below 1
      */
     public InvalidationMessage(UUID sender, long senderStartMillis, long sequence, long sentAtMillis,
                                List<Operation> operations) {
-        this.sender = Objects.requireNonNull(sender, "sender");
+        this(Type.INVALIDATION, sender, senderStartMillis, sequence, sentAtMillis,
+                Collections.unmodifiableList(new ArrayList<>(operations)));
         if (sequence < 1) {
             throw new IllegalArgumentException("sequence numbers start at 1, got " + sequence);
         }
+    }
+
+    private InvalidationMessage(Type type, UUID sender, long senderStartMillis, long sequence, long sentAtMillis,
+                                List<Operation> operations) {
+        this.type = type;
+        this.sender = Objects.requireNonNull(sender, "sender");
         this.senderStartMillis = senderStartMillis;
         this.sequence = sequence;
         this.sentAtMillis = sentAtMillis;
-        this.operations = Collections.unmodifiableList(new ArrayList<>(operations));
+        this.operations = operations;
+    }
+
+    /**
+     * A heartbeat: the sender is alive and its last invalidation message was {@code lastSequence} (0 before its
+     * first).
+     *
+     * @throws IllegalArgumentException for a negative {@code lastSequence}
+     */
+    public static InvalidationMessage heartbeat(UUID sender, long senderStartMillis, long lastSequence,
+                                                long sentAtMillis) {
+        return control(Type.HEARTBEAT, sender, senderStartMillis, lastSequence, sentAtMillis);
+    }
+
+    /**
+     * A goodbye: the sender is closing and its last invalidation message was {@code finalSequence} (0 if none).
+     *
+     * @throws IllegalArgumentException for a negative {@code finalSequence}
+     */
+    public static InvalidationMessage goodbye(UUID sender, long senderStartMillis, long finalSequence,
+                                              long sentAtMillis) {
+        return control(Type.GOODBYE, sender, senderStartMillis, finalSequence, sentAtMillis);
+    }
+
+    private static InvalidationMessage control(Type type, UUID sender, long senderStartMillis, long sequence,
+                                               long sentAtMillis) {
+        if (sequence < 0) {
+            throw new IllegalArgumentException("a " + type + " carries a sequence number of 0 or more, got "
+                    + sequence);
+        }
+        return new InvalidationMessage(type, sender, senderStartMillis, sequence, sentAtMillis, List.of());
+    }
+
+    /** What this message is. */
+    public Type type() {
+        return type;
     }
 
     public UUID sender() {
@@ -177,6 +258,10 @@ public final class InvalidationMessage {
         return senderStartMillis;
     }
 
+    /**
+     * An invalidation's own number (from 1); for a heartbeat or a goodbye, the sender's last invalidation message's
+     * number (0 before its first).
+     */
     public long sequence() {
         return sequence;
     }
@@ -189,7 +274,7 @@ public final class InvalidationMessage {
         return operations;
     }
 
-    /** The encoded size of a message with these operations. */
+    /** The encoded size of an unsigned invalidation message with these operations. */
     public static int encodedSize(List<Operation> operations) {
         int size = HEADER_BYTES;
         for (Operation op : operations) {
@@ -199,7 +284,7 @@ public final class InvalidationMessage {
     }
 
     /**
-     * Encodes this message.
+     * Encodes this message, unsigned (the invalidator signs it when the options hold a key).
      *
      * @throws IllegalArgumentException when a target is longer than {@link #MAX_TARGET_BYTES} in UTF-8
      */
@@ -221,7 +306,7 @@ public final class InvalidationMessage {
             }
         }
         ByteBuffer b = ByteBuffer.allocate(size);
-        b.put(MAGIC_0).put(MAGIC_1).put((byte) VERSION).put((byte) 0);
+        b.put(MAGIC_0).put(MAGIC_1).put((byte) VERSION).put((byte) 0).put(type.code);
         b.putLong(sender.getMostSignificantBits()).putLong(sender.getLeastSignificantBits());
         b.putLong(senderStartMillis).putLong(sequence).putLong(sentAtMillis);
         b.putInt(operations.size());
@@ -255,22 +340,37 @@ public final class InvalidationMessage {
             throw new InvalidationMessageFormatException(InvalidationMessageFormatException.Kind.UNKNOWN_VERSION,
                     "format version " + version + " (this reader knows " + VERSION + ")");
         }
-        if (bytes.length < HEADER_BYTES) {
+        int flags = bytes[FLAGS_OFFSET] & 0xFF;
+        if ((flags & ~FLAG_SIGNED) != 0) {
+            throw malformed("unknown flags " + flags);
+        }
+        int end = (flags & FLAG_SIGNED) != 0 ? bytes.length - SIGNATURE_BYTES : bytes.length;
+        if (end < HEADER_BYTES) {
             throw malformed("truncated header: " + bytes.length + " bytes");
         }
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        b.position(3);
-        int flags = b.get() & 0xFF;
-        if (flags != 0) {
-            throw malformed("unknown flags " + flags);
+        ByteBuffer b = ByteBuffer.wrap(bytes, 0, end);
+        b.position(4);
+        byte typeCode = b.get();
+        Type type;
+        if (typeCode == Type.INVALIDATION.code) {
+            type = Type.INVALIDATION;
+        } else if (typeCode == Type.HEARTBEAT.code) {
+            type = Type.HEARTBEAT;
+        } else if (typeCode == Type.GOODBYE.code) {
+            type = Type.GOODBYE;
+        } else {
+            throw malformed("unknown message type " + typeCode);
         }
         UUID sender = new UUID(b.getLong(), b.getLong());
         long senderStart = b.getLong();
         long sequence = b.getLong();
         long sentAt = b.getLong();
         int count = b.getInt();
-        if (sequence < 1) {
-            throw malformed("sequence " + sequence);
+        if (type == Type.INVALIDATION ? sequence < 1 : sequence < 0) {
+            throw malformed("sequence " + sequence + " in a " + type);
+        }
+        if (type != Type.INVALIDATION && count != 0) {
+            throw malformed(count + " operations in a " + type);
         }
         if (count < 0 || count > limits.maxOperations) {
             throw malformed(count + " operations, limit " + limits.maxOperations);
@@ -282,13 +382,13 @@ public final class InvalidationMessage {
             if (!b.hasRemaining()) {
                 throw malformed("truncated at operation " + i + " of " + count);
             }
-            byte type = b.get();
-            if (type == Kind.CLEAR.code) {
+            byte opType = b.get();
+            if (opType == Kind.CLEAR.code) {
                 ops.add(Operation.clear());
                 continue;
             }
-            if (type != Kind.KEY.code && type != Kind.DEPENDENCY.code) {
-                throw malformed("unknown operation type " + type + " at operation " + i);
+            if (opType != Kind.KEY.code && opType != Kind.DEPENDENCY.code) {
+                throw malformed("unknown operation type " + opType + " at operation " + i);
             }
             if (b.remaining() < 2) {
                 throw malformed("truncated length at operation " + i);
@@ -307,12 +407,13 @@ public final class InvalidationMessage {
             } catch (CharacterCodingException e) {
                 throw malformed("malformed UTF-8 at operation " + i);
             }
-            ops.add(type == Kind.KEY.code ? Operation.key(target) : Operation.dependency(target));
+            ops.add(opType == Kind.KEY.code ? Operation.key(target) : Operation.dependency(target));
         }
         if (b.hasRemaining()) {
             throw malformed(b.remaining() + " trailing bytes");
         }
-        return new InvalidationMessage(sender, senderStart, sequence, sentAt, ops);
+        return type == Type.INVALIDATION ? new InvalidationMessage(sender, senderStart, sequence, sentAt, ops)
+                : new InvalidationMessage(type, sender, senderStart, sequence, sentAt, List.of());
     }
 
     private static InvalidationMessageFormatException malformed(String why) {
@@ -339,7 +440,7 @@ public final class InvalidationMessage {
 
     @Override
     public String toString() {
-        return "InvalidationMessage{sender=" + sender + ", sequence=" + sequence + ", operations=" + operations.size()
-                + '}';
+        return "InvalidationMessage{" + type + ", sender=" + sender + ", sequence=" + sequence + ", operations="
+                + operations.size() + '}';
     }
 }

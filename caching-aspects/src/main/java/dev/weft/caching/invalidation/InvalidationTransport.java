@@ -17,7 +17,10 @@ public interface InvalidationTransport extends AutoCloseable {
 
     /** Receives messages and connection events, on the transport's threads. Implementations must not block. */
     interface Listener {
-        /** A message from some instance (possibly this one: the invalidator ignores its own). */
+        /**
+         * A message from some instance (possibly this one: the invalidator ignores its own); {@code null} for a
+         * message the transport received but could not turn into bytes (counted as malformed).
+         */
         void onMessage(byte[] message);
 
         /** Delivery started or resumed: messages published from now on will arrive. */
@@ -38,9 +41,35 @@ public interface InvalidationTransport extends AutoCloseable {
 
     /**
      * Publishes one message. The stage completes normally when the transport accepted it, exceptionally when it did
-     * not (the invalidator retries). Must not block the caller.
+     * not (the invalidator retries; see {@link #classifyPublishFailure}). Must not block the caller: never connect on
+     * the caller's thread, and fail at once rather than buffer while the connection is known down.
      */
     CompletionStage<Void> publish(byte[] message);
+
+    /**
+     * Whether a publish could go through now, as far as the transport knows without asking the network: false while
+     * its connection is down or not yet made. While false, invalidations do not wait for acknowledgements (they apply
+     * locally, and one "clear everything" goes out when the transport is back). Called on every invalidation: must be
+     * cheap. The default says true: failures alone then tell.
+     */
+    default boolean canPublish() {
+        return true;
+    }
+
+    /** What a failed publish means for the invalidator. */
+    enum PublishFailure {
+        /** The transport is down or unreachable: callers stop waiting, queued invalidations become one clear. */
+        DOWN,
+        /** The broker refused for load: callers stop waiting, invalidations queue as they are, retries back off. */
+        THROTTLED,
+        /** The broker refused the message for its size: it is replaced by a "clear everything". */
+        TOO_LARGE
+    }
+
+    /** Sorts the cause of a failed {@link #publish}. The default: {@link PublishFailure#DOWN}. */
+    default PublishFailure classifyPublishFailure(Throwable failure) {
+        return PublishFailure.DOWN;
+    }
 
     /** The largest message this transport sends, in bytes. */
     int maxMessageBytes();

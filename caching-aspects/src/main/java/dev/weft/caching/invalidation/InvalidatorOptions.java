@@ -1,6 +1,9 @@
 package dev.weft.caching.invalidation;
 
+import dev.weft.caching.CachingConfigurationException;
+
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -16,6 +19,13 @@ public class InvalidatorOptions {
     public static final Duration DEFAULT_MAX_STALENESS = Duration.ofSeconds(30);
     /** Default for {@link #maxPendingOperations()}. */
     public static final int DEFAULT_MAX_PENDING_OPERATIONS = 100_000;
+    /**
+     * Default for {@link #heartbeatInterval()}: a fleet of 200 quiet instances publishes 40 heartbeats a second in all,
+     * and a silent peer is noticed within half of the default {@link #DEFAULT_MAX_STALENESS}.
+     */
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
+    /** The shortest {@link #messageAuthenticationKey()}, in bytes. */
+    public static final int MIN_KEY_BYTES = 16;
 
     private final PublishMode publishMode;
     private final Duration publishTimeout;
@@ -26,9 +36,28 @@ public class InvalidatorOptions {
     private final int maxMessageBytes;
     private final int maxPendingOperations;
     private final String instanceIdPrefix;
+    private final Duration heartbeatInterval;
+    private final byte[] messageAuthenticationKey;
 
-    /** Copies the builder's values. */
+    /**
+     * Copies the builder's values.
+     *
+     * @throws CachingConfigurationException when {@code heartbeatInterval} is more than a quarter of
+     *                                       {@code maxStalenessWhileDisconnected}
+     */
     protected InvalidatorOptions(Builder<?> b) {
+        if (b.heartbeatInterval != null
+                && b.heartbeatInterval.multipliedBy(4).compareTo(b.maxStalenessWhileDisconnected) > 0) {
+            throw new CachingConfigurationException("heartbeatInterval " + b.heartbeatInterval + " is more than a "
+                    + "quarter of maxStalenessWhileDisconnected " + b.maxStalenessWhileDisconnected + ": a peer that "
+                    + "falls silent could not be noticed within the bound; lower heartbeatInterval or raise "
+                    + "maxStalenessWhileDisconnected");
+        }
+        if (b.reorderWindow.multipliedBy(4).compareTo(b.maxStalenessWhileDisconnected) > 0) {
+            throw new CachingConfigurationException("reorderWindow " + b.reorderWindow + " is more than a quarter of "
+                    + "maxStalenessWhileDisconnected " + b.maxStalenessWhileDisconnected + ": a lost message would be "
+                    + "noticed too late to keep the bound; lower reorderWindow or raise maxStalenessWhileDisconnected");
+        }
         this.publishMode = b.publishMode;
         this.publishTimeout = b.publishTimeout;
         this.whileDisconnected = b.whileDisconnected;
@@ -38,6 +67,14 @@ public class InvalidatorOptions {
         this.maxMessageBytes = b.maxMessageBytes;
         this.maxPendingOperations = b.maxPendingOperations;
         this.instanceIdPrefix = b.instanceIdPrefix;
+        this.heartbeatInterval = b.heartbeatInterval != null ? b.heartbeatInterval
+                : min(DEFAULT_HEARTBEAT_INTERVAL, b.maxStalenessWhileDisconnected.dividedBy(4));
+        this.messageAuthenticationKey = b.messageAuthenticationKey;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        Duration m = a.compareTo(b) <= 0 ? a : b;
+        return m.isZero() ? Duration.ofNanos(1) : m;
     }
 
     /**
@@ -59,7 +96,10 @@ public class InvalidatorOptions {
         return publishMode;
     }
 
-    /** How long an {@link PublishMode#AWAIT_ACK} call waits at most; the message is still sent after that. */
+    /**
+     * How long an {@link PublishMode#AWAIT_ACK} call waits at most; the message is still sent after that. A message
+     * unanswered for this long also stops later calls from waiting until the transport answers again.
+     */
     public Duration publishTimeout() {
         return publishTimeout;
     }
@@ -69,9 +109,29 @@ public class InvalidatorOptions {
         return whileDisconnected;
     }
 
-    /** With {@link WhileDisconnected#SERVE_LOCAL}, how long local entries are served during an outage. */
+    /**
+     * The bound on staleness after any single fault: how long local entries are served while this instance is
+     * disconnected (with {@link WhileDisconnected#SERVE_LOCAL}), and within how long a peer that fell silent, or whose
+     * last messages were lost, is noticed and its possible loss handled.
+     */
     public Duration maxStalenessWhileDisconnected() {
         return maxStalenessWhileDisconnected;
+    }
+
+    /**
+     * How often an instance that published nothing meanwhile says it is alive, with the number of its last message:
+     * how peers notice that its last messages were lost, or that it fell silent without saying goodbye.
+     */
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    /**
+     * The key every message is signed with (HMAC-SHA256), and that every received message must be signed with; a
+     * copy, or {@code null} when messages are neither signed nor checked (the default).
+     */
+    public byte[] messageAuthenticationKey() {
+        return messageAuthenticationKey == null ? null : messageAuthenticationKey.clone();
     }
 
     /** What a receiver does when it detects lost messages. */
@@ -117,6 +177,9 @@ public class InvalidatorOptions {
         private int maxMessageBytes;
         private int maxPendingOperations = DEFAULT_MAX_PENDING_OPERATIONS;
         private String instanceIdPrefix = "weft";
+        /** {@code null}: the default, capped at a quarter of the staleness bound. */
+        private Duration heartbeatInterval;
+        private byte[] messageAuthenticationKey;
 
         /** Starts with every default; {@code reorderWindow} defaults to {@code defaultReorderWindow}. */
         protected Builder(Duration defaultReorderWindow) {
@@ -151,7 +214,11 @@ public class InvalidatorOptions {
             return self();
         }
 
-        /** With {@code SERVE_LOCAL}, how long local entries are served during an outage (default 30 s). */
+        /**
+         * The bound on staleness after a fault (default 30 s): how long local entries are served during an outage
+         * with {@code SERVE_LOCAL}, and within how long a silent peer or a peer's lost last messages are noticed.
+         * At least four {@link #heartbeatInterval(Duration) heartbeat intervals}.
+         */
         public B maxStalenessWhileDisconnected(Duration staleness) {
             this.maxStalenessWhileDisconnected = positive(staleness, "maxStalenessWhileDisconnected");
             return self();
@@ -163,7 +230,10 @@ public class InvalidatorOptions {
             return self();
         }
 
-        /** How long a missing sequence number may arrive out of order (zero or positive, at most one minute). */
+        /**
+         * How long a missing sequence number may arrive out of order (zero or positive, at most one minute, and at
+         * most a quarter of {@link #maxStalenessWhileDisconnected(Duration)}).
+         */
         public B reorderWindow(Duration window) {
             Objects.requireNonNull(window, "reorderWindow");
             if (window.isNegative() || window.compareTo(Duration.ofMinutes(1)) > 0) {
@@ -199,6 +269,38 @@ public class InvalidatorOptions {
                         + prefix + "\"");
             }
             this.instanceIdPrefix = prefix;
+            return self();
+        }
+
+        /**
+         * How often an instance that published nothing meanwhile sends a heartbeat (default 5 s, or a quarter of
+         * {@link #maxStalenessWhileDisconnected(Duration)} when that is less; at least 10 ms and at most that
+         * quarter). Use the same value on every instance.
+         */
+        public B heartbeatInterval(Duration interval) {
+            positive(interval, "heartbeatInterval");
+            if (interval.compareTo(Duration.ofMillis(10)) < 0) {
+                throw new IllegalArgumentException("heartbeatInterval must be at least 10ms, got " + interval);
+            }
+            this.heartbeatInterval = interval;
+            return self();
+        }
+
+        /**
+         * Signs every message with HMAC-SHA256 under {@code key} and rejects (and counts) every received message
+         * that is unsigned or signed with another key: then nobody without the key can invalidate or clear. Off by
+         * default. Every instance and publish-only client of the application must use the same key: instances with
+         * different keys (or one without) ignore each other's invalidations. The key is copied; use at least 32
+         * random bytes. {@code null} turns signing off.
+         *
+         * @throws IllegalArgumentException for a key shorter than {@value InvalidatorOptions#MIN_KEY_BYTES} bytes
+         */
+        public B messageAuthenticationKey(byte[] key) {
+            if (key != null && key.length < MIN_KEY_BYTES) {
+                throw new IllegalArgumentException("messageAuthenticationKey must be at least " + MIN_KEY_BYTES
+                        + " bytes, got " + key.length);
+            }
+            this.messageAuthenticationKey = key == null ? null : Arrays.copyOf(key, key.length);
             return self();
         }
 

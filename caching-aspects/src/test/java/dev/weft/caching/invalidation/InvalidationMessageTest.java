@@ -41,19 +41,63 @@ class InvalidationMessageTest {
     }
 
     @Test
-    void theHeaderIsMagicVersionAndZeroFlags() {
+    void theHeaderIsMagicVersionZeroFlagsAndType() {
         byte[] bytes = sample().encode();
-        assertThat(Arrays.copyOf(bytes, 4)).containsExactly('W', 'F', 1, 0);
+        assertThat(Arrays.copyOf(bytes, 5)).containsExactly('W', 'F', 2, 0, 1);
+    }
+
+    @Test
+    void heartbeatsAndGoodbyesRoundTripWithTheLastNumber() throws Exception {
+        InvalidationMessage h = InvalidationMessage.decode(
+                InvalidationMessage.heartbeat(SENDER, 11, 0, 12).encode(), LIMITS);
+        assertThat(h.type()).isEqualTo(InvalidationMessage.Type.HEARTBEAT);
+        assertThat(h.sequence()).as("0: nothing published yet").isZero();
+        assertThat(h.operations()).isEmpty();
+        byte[] goodbye = InvalidationMessage.goodbye(SENDER, 11, 42, 13).encode();
+        assertThat(goodbye).hasSize(InvalidationMessage.HEADER_BYTES);
+        InvalidationMessage g = InvalidationMessage.decode(goodbye, LIMITS);
+        assertThat(g.type()).isEqualTo(InvalidationMessage.Type.GOODBYE);
+        assertThat(g.sequence()).isEqualTo(42);
+        assertThat(g.sender()).isEqualTo(SENDER);
+    }
+
+    @Test
+    void aHeartbeatWithOperationsOrAnUnknownMessageTypeIsMalformed() {
+        byte[] withOps = sample().encode();
+        withOps[4] = 2;
+        assertMalformed(withOps, "operations in a HEARTBEAT");
+        byte[] unknownType = InvalidationMessage.heartbeat(SENDER, 0, 1, 0).encode();
+        unknownType[4] = 9;
+        assertMalformed(unknownType, "message type 9");
+    }
+
+    @Test
+    void aSignedMessageDecodesWithoutItsSignatureAndAnUnsignedOneWithSignedFlagIsTruncated() throws Exception {
+        byte[] unsigned = sample().encode();
+        byte[] signed = new dev.weft.caching.invalidation.internal.MessageSigner(
+                "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8)).sign(unsigned);
+        assertThat(signed).hasSize(unsigned.length + InvalidationMessage.SIGNATURE_BYTES);
+        assertThat(signed[3]).isEqualTo((byte) InvalidationMessage.FLAG_SIGNED);
+        assertThat(InvalidationMessage.decode(signed, LIMITS).operations()).isEqualTo(sample().operations());
+        byte[] flagOnly = unsigned.clone();
+        flagOnly[3] = InvalidationMessage.FLAG_SIGNED;
+        assertThatThrownBy(() -> InvalidationMessage.decode(flagOnly, LIMITS))
+                .isInstanceOf(InvalidationMessageFormatException.class);
     }
 
     @Test
     void anUnknownVersionIsReportedAsSuchNotAsMalformed() {
         byte[] bytes = sample().encode();
-        bytes[2] = 2;
+        bytes[2] = 3;
         assertThatThrownBy(() -> InvalidationMessage.decode(bytes, LIMITS))
                 .isInstanceOfSatisfying(InvalidationMessageFormatException.class,
                         e -> assertThat(e.kind()).isEqualTo(InvalidationMessageFormatException.Kind.UNKNOWN_VERSION))
-                .hasMessageContaining("version 2");
+                .hasMessageContaining("version 3");
+        byte[] version1 = bytes.clone();
+        version1[2] = 1;
+        assertThatThrownBy(() -> InvalidationMessage.decode(version1, LIMITS))
+                .isInstanceOfSatisfying(InvalidationMessageFormatException.class,
+                        e -> assertThat(e.kind()).isEqualTo(InvalidationMessageFormatException.Kind.UNKNOWN_VERSION));
     }
 
     @Test
@@ -61,7 +105,7 @@ class InvalidationMessageTest {
         byte[] good = sample().encode();
         assertMalformed("wrong magic".getBytes(StandardCharsets.UTF_8), "magic");
         byte[] flags = good.clone();
-        flags[3] = 1;
+        flags[3] = 2;
         assertMalformed(flags, "flags");
         byte[] trailing = Arrays.copyOf(good, good.length + 1);
         assertMalformed(trailing, "trailing");
@@ -69,13 +113,13 @@ class InvalidationMessageTest {
         badType[InvalidationMessage.HEADER_BYTES] = 9;
         assertMalformed(badType, "operation type 9");
         byte[] tooManyOps = good.clone();
-        tooManyOps[44] = 0x7F;
+        tooManyOps[45] = 0x7F;
         assertMalformed(tooManyOps, "operations");
         byte[] badUtf8 = new InvalidationMessage(SENDER, 0, 1, 0, List.of(Operation.key("ab"))).encode();
         badUtf8[badUtf8.length - 1] = (byte) 0xC3;
         assertMalformed(badUtf8, "UTF-8");
         byte[] zeroSequence = good.clone();
-        Arrays.fill(zeroSequence, 28, 36, (byte) 0);
+        Arrays.fill(zeroSequence, 29, 37, (byte) 0);
         assertMalformed(zeroSequence, "sequence");
         assertMalformed(new byte[0], "magic");
         assertMalformed(null, "no payload");
@@ -86,7 +130,7 @@ class InvalidationMessageTest {
         byte[] big = new byte[2048];
         big[0] = 'W';
         big[1] = 'F';
-        big[2] = 1;
+        big[2] = 2;
         assertMalformed(big, new InvalidationMessage.Limits(1024, 10), "more than the limit");
     }
 
@@ -126,10 +170,11 @@ class InvalidationMessageTest {
                 case 0:
                     input = new byte[random.nextInt(120)];
                     random.nextBytes(input);
-                    if (input.length > 3 && random.nextBoolean()) {
+                    if (input.length > 4 && random.nextBoolean()) {
                         input[0] = 'W';
                         input[1] = 'F';
-                        input[2] = 1;
+                        input[2] = 2;
+                        input[3] = 0;
                     }
                     break;
                 case 1:

@@ -75,7 +75,8 @@ class ConnectionFaultsTest {
         here.getProduct(1);
         assertThat(here.sourceCalls.get()).isEqualTo(1);
 
-        endpoint.refuseNewLinks(true);
+        // an unavailable namespace (a timeout), not a busy one: ServerBusy is throttling, never taken for a lost link
+        endpoint.refuseNewLinks(true, "com.microsoft:timeout");
         endpoint.dropAllConnections();
         await().atMost(ServiceBusFixture.TIMEOUT).until(() -> invalidator.status().bypassingCache());
         here.getProduct(1);
@@ -83,7 +84,7 @@ class ConnectionFaultsTest {
         here.getProduct(1);
         assertThat(here.sourceCalls.get()).as("every call went to the source").isEqualTo(4);
 
-        endpoint.refuseNewLinks(false);
+        endpoint.refuseNewLinks(false, "com.microsoft:timeout");
         assertThat(invalidator.awaitConnected(ServiceBusFixture.TIMEOUT)).isTrue();
         here.getProduct(1);
         here.getProduct(1);

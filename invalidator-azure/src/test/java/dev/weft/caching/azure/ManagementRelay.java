@@ -22,13 +22,13 @@ import java.util.Map;
  * reach the same in-memory namespace as this JVM's (the fake lives in this JVM's memory). The peer uses
  * {@link RelayHttpClient}, which sends every request here with its original host in {@link #ORIGINAL_HOST}.
  */
-final class ManagementRelay implements AutoCloseable {
+public final class ManagementRelay implements AutoCloseable {
 
     static final String ORIGINAL_HOST = "X-Weft-Original-Host";
 
     private final HttpServer server;
 
-    ManagementRelay(FakeServiceBusHttpClient fake) {
+    public ManagementRelay(FakeServiceBusHttpClient fake) {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -38,7 +38,7 @@ final class ManagementRelay implements AutoCloseable {
         server.start();
     }
 
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 

@@ -19,14 +19,14 @@ import java.util.Locale;
 import java.util.Set;
 
 /** A peer JVM's management HTTP client: sends every request to a {@link ManagementRelay} in the test JVM. */
-final class RelayHttpClient implements HttpClient {
+public final class RelayHttpClient implements HttpClient {
 
     private static final Set<String> RESTRICTED = Set.of("host", "connection", "content-length", "expect", "upgrade");
 
     private final int port;
     private final java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
 
-    RelayHttpClient(int port) {
+    public RelayHttpClient(int port) {
         this.port = port;
     }
 

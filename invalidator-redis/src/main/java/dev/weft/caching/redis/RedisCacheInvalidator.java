@@ -157,13 +157,11 @@ public final class RedisCacheInvalidator {
         try {
             return RedisURI.create(uri);
         } catch (RuntimeException e) {
-            throw new CachingConfigurationException("invalid Redis URI \"" + redact(uri) + "\": " + e.getMessage()
-                    + " (expected redis://[user:password@]host:port, rediss://... or "
-                    + "redis-sentinel://host:port#master)", e);
+            // neither the URI nor Lettuce's message (which may repeat it) goes out unredacted, and the exception is
+            // not chained: its message and stack trace would show the password to whoever logs or reports it
+            throw new CachingConfigurationException("invalid Redis URI \"" + RedisUris.redact(uri, uri) + "\": "
+                    + RedisUris.redact(uri, String.valueOf(e.getMessage())) + " (expected redis://[user:password@]host"
+                    + ":port, rediss://... or redis-sentinel://host:port#master)");
         }
-    }
-
-    private static String redact(String uri) {
-        return uri.replaceAll("//([^:@/]*):[^@/]*@", "//$1:***@");
     }
 }

@@ -24,7 +24,10 @@ public abstract class InvalidatorProperties {
      */
     private WhileDisconnected whileDisconnected = WhileDisconnected.SERVE_LOCAL;
 
-    /** With serve-local, how long local entries are served during an outage. */
+    /**
+     * The bound on staleness after a fault: with serve-local, how long local entries are served during an outage;
+     * and within how long a silent instance or another instance's lost last messages are noticed.
+     */
     private Duration maxStalenessWhileDisconnected = Duration.ofSeconds(30);
 
     /** What a sequence gap (lost messages) does: clear-local-cache, or log-only. */
@@ -38,6 +41,19 @@ public abstract class InvalidatorProperties {
      * Weft creates).
      */
     private String instanceIdPrefix = "weft";
+
+    /**
+     * How often an instance that published nothing meanwhile says it is alive, with the number of its last message;
+     * unset: 5s, or a quarter of max-staleness-while-disconnected when that is less. Use the same value everywhere.
+     */
+    private Duration heartbeatInterval;
+
+    /**
+     * The key every message is signed with (HMAC-SHA256) and every received message must be signed with; unset:
+     * messages are neither signed nor checked. At least 16 bytes: its UTF-8 text, or base64:... for binary. The same
+     * on every instance and publish-only client; never shown in logs or reports.
+     */
+    private String messageAuthenticationKey;
 
     /**
      * Whether the application fails to start when the transport cannot be reached (true), or starts disconnected and
@@ -99,6 +115,22 @@ public abstract class InvalidatorProperties {
 
     public void setInstanceIdPrefix(String instanceIdPrefix) {
         this.instanceIdPrefix = instanceIdPrefix;
+    }
+
+    public Duration getHeartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    public void setHeartbeatInterval(Duration heartbeatInterval) {
+        this.heartbeatInterval = heartbeatInterval;
+    }
+
+    public String getMessageAuthenticationKey() {
+        return messageAuthenticationKey;
+    }
+
+    public void setMessageAuthenticationKey(String messageAuthenticationKey) {
+        this.messageAuthenticationKey = messageAuthenticationKey;
     }
 
     public boolean isRequireConnectionAtStart() {

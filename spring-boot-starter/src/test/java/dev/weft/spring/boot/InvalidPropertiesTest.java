@@ -53,6 +53,11 @@ class InvalidPropertiesTest {
                         "weft.redis.max-pending-operations=0"}),
                 arguments("weft.redis.instance-id-prefix", new String[] {redis,
                         "weft.redis.instance-id-prefix=not valid!"}),
+                arguments("weft.redis.heartbeat-interval", new String[] {redis, "weft.redis.heartbeat-interval=1ms"}),
+                arguments("weft.redis.message-authentication-key", new String[] {redis,
+                        "weft.redis.message-authentication-key=too short"}),
+                arguments("weft.azure.message-authentication-key", new String[] {azure, cs, topic, auto,
+                        "weft.azure.message-authentication-key=base64:***"}),
                 arguments("weft.azure.connection-string", new String[] {azure, topic, auto}),
                 arguments("weft.azure.connection-string", new String[] {azure, topic, auto,
                         "weft.azure.connection-string=Server=sql;Password=secret"}),
@@ -115,6 +120,42 @@ class InvalidPropertiesTest {
                     assertThat(analysis.getDescription()).contains("weft.azure.connection-string")
                             .doesNotContain("TOP-SECRET");
                 });
+    }
+
+    @Test
+    void aMessageAuthenticationKeyIsNeverShownInTheReport() {
+        runner().withPropertyValues("weft.invalidator.type=redis", "weft.redis.uri=redis://127.0.0.1:1",
+                        "weft.redis.message-authentication-key=SHORT-SECRET")
+                .run(context -> {
+                    var analysis = analysis(context);
+                    assertThat(analysis.getDescription()).contains("weft.redis.message-authentication-key")
+                            .doesNotContain("SHORT-SECRET");
+                    assertThat(stackTrace(context.getStartupFailure())).doesNotContain("SHORT-SECRET");
+                });
+    }
+
+    /**
+     * Issue 14, case 7: an invalid Redis URI's exception repeated the whole URI, password included, into Spring Boot's
+     * failure report (and the redaction missed {@code redis://secret@host}).
+     */
+    @Test
+    void aPasswordInAnInvalidRedisUriIsNeverShownInTheReportNorInTheStackTrace() {
+        for (String uri : new String[] {"redis://S3CRET-PW@bad host:6379", "redis://:S3CRET-PW@bad host",
+                "redis://weft:S3CRET-PW@127.0.0.1:not-a-port", "redi://weft:S3CRET-PW@127.0.0.1:6379"}) {
+            runner().withPropertyValues("weft.invalidator.type=redis", "weft.redis.uri=" + uri)
+                    .run(context -> {
+                        var analysis = analysis(context);
+                        assertThat(analysis.getDescription()).contains("weft.redis.uri").doesNotContain("S3CRET-PW");
+                        assertThat(analysis.getAction()).doesNotContain("S3CRET-PW");
+                        assertThat(stackTrace(context.getStartupFailure())).as(uri).doesNotContain("S3CRET-PW");
+                    });
+        }
+    }
+
+    private static String stackTrace(Throwable t) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        t.printStackTrace(new java.io.PrintWriter(out));
+        return out.toString();
     }
 
     @Test

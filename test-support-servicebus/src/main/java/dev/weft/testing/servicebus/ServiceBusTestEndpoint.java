@@ -352,6 +352,18 @@ public final class ServiceBusTestEndpoint implements AutoCloseable {
     }
 
     /**
+     * Switches refusing new links on or off, with an error condition of the test's choice instead of ServerBusy, e.g.
+     * {@code com.microsoft:timeout} for a namespace that is unavailable rather than busy.
+     */
+    public void refuseNewLinks(boolean refuse, String condition) {
+        call(() -> {
+            broker.refuseLinks(refuse ? Duration.ofDays(36_500) : Duration.ZERO, Symbol.valueOf(condition),
+                "Refused by the test endpoint (" + condition + ").");
+            return null;
+        }, "refuse links");
+    }
+
+    /**
      * Holds every transfer from senders: not published, not settled, so the senders' sends stay in flight until
      * {@link #releasePublishes()}. Tests use it to make what a sender batches independent of timing.
      */
@@ -368,6 +380,40 @@ public final class ServiceBusTestEndpoint implements AutoCloseable {
             broker.releasePublishes();
             return null;
         }, "release publishes");
+    }
+
+    /**
+     * Drops, instead of delivering them, the messages of a subscription whose Data body {@code drop} accepts (it gets
+     * {@code null} for a body of another kind): a message lost on its way to one instance. {@code null} stops
+     * dropping. The filter runs on the endpoint's event loop.
+     */
+    public void dropDeliveries(String topic, String subscription, java.util.function.Predicate<byte[]> drop) {
+        call(() -> {
+            broker.dropDeliveries(SubscriptionKey.of(topic, subscription), drop);
+            return null;
+        }, "drop deliveries");
+    }
+
+    /** Deliveries dropped from a subscription by {@link #dropDeliveries}. */
+    public long droppedCount(String topic, String subscription) {
+        return statistics.droppedCount(topic, subscription);
+    }
+
+    /**
+     * While on, every transfer from a sender is refused with {@code com.microsoft:server-busy} (rejected, settled), as
+     * a throttled namespace does; the SDK retries it as transient, then fails the send with reason
+     * {@code SERVICE_BUSY}.
+     */
+    public void throttlePublishes(boolean throttle) {
+        call(() -> {
+            broker.throttlePublishes(throttle);
+            return null;
+        }, "throttle publishes");
+    }
+
+    /** Transfers refused while publishes were throttled. */
+    public long throttledTransfers() {
+        return statistics.throttledTransfers();
     }
 
     /** Stops handing messages to receiver links; they keep queueing. */

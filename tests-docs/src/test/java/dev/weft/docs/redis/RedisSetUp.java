@@ -15,6 +15,7 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 
 import java.io.File;
+import java.util.Base64;
 import java.util.List;
 
 /** docs/redis.md: never run, only compiled (it names hosts that do not exist here). */
@@ -53,6 +54,15 @@ final class RedisSetUp {
                 .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers().build())
                 .build());
         CachingServices.setDefaultBackend(RedisCacheInvalidator.create(local, cluster, options));
+    }
+
+    static RedisCacheInvalidatorOptions signed() {
+        byte[] key = Base64.getDecoder().decode(System.getenv("WEFT_MESSAGE_KEY"));     // 32 random bytes, the same everywhere
+        RedisCacheInvalidatorOptions signed = RedisCacheInvalidatorOptions.builder()
+                .channel("shop:weft-invalidation")
+                .messageAuthenticationKey(key)
+                .build();
+        return signed;
     }
 
     static void publishOnly(RedisCacheInvalidatorOptions options) {

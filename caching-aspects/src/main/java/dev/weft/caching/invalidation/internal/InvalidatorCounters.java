@@ -15,9 +15,19 @@ public final class InvalidatorCounters {
     public final LongAdder messagesLost = new LongAdder();
     public final LongAdder malformedMessages = new LongAdder();
     public final LongAdder unknownVersionMessages = new LongAdder();
+    public final LongAdder unauthenticatedMessages = new LongAdder();
     public final LongAdder publishFailures = new LongAdder();
     public final LongAdder publishTimeouts = new LongAdder();
+    public final LongAdder deferredInvalidations = new LongAdder();
     public final LongAdder subscriptions = new LongAdder();
+    public final LongAdder heartbeatsSent = new LongAdder();
+    public final LongAdder heartbeatFailures = new LongAdder();
+    public final LongAdder heartbeatsReceived = new LongAdder();
+    public final LongAdder goodbyesReceived = new LongAdder();
+    public final LongAdder sendersFallenSilent = new LongAdder();
+    public final LongAdder trackerOverflows = new LongAdder();
+    public final LongAdder remoteClears = new LongAdder();
+    public final LongAdder remoteClearsCoalesced = new LongAdder();
     public volatile long lastMessageReceivedMillis;
     public volatile long lastMessageSentMillis;
 }

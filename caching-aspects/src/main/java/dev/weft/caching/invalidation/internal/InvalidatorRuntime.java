@@ -22,8 +22,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
 
 /**
- * What an invalidator and a publish-only client share: the instance identity, the transport, the sender, the
- * scheduler thread, the counters.
+ * What an invalidator and a publish-only client share: the instance identity, the transport, the sender with its
+ * heartbeats, the signer, the counters, and the threads.
+ *
+ * <p>Two threads, so that neither can delay the other: the sender's (retries, heartbeats, the attempt watchdog) and,
+ * for a receiving invalidator, the timers' (the staleness bound, reorder-window deadlines, silent senders).
+ * Both are daemon threads named after the instance.
  */
 public final class InvalidatorRuntime {
 
@@ -35,27 +39,73 @@ public final class InvalidatorRuntime {
     /** Readable id: prefix, host, the first 8 hex digits of the random id. */
     public final String name;
     public final InvalidatorCounters counters = new InvalidatorCounters();
-    public final ScheduledExecutorService scheduler;
+    /** WARN/ERROR lines of the invalidation package, one per kind of problem per interval. */
+    public final ProblemLog problems;
+    /** The receiving side's timers; {@code null} for a publish-only client. */
+    public final ScheduledExecutorService timers;
+    /** Checks received messages' signatures, or {@code null} without a key. */
+    public final MessageSigner signer;
+    private final ScheduledExecutorService senderThread;
     private final MessageSender sender;
     private final InvalidatorOptions options;
     private volatile LongConsumer latencyListener = millis -> { };
 
-    public InvalidatorRuntime(InvalidationTransport transport, InvalidatorOptions options) {
+    /**
+     * @param receives whether this runtime serves an invalidator that subscribes (it then gets a timer thread)
+     */
+    public InvalidatorRuntime(InvalidationTransport transport, InvalidatorOptions options, boolean receives) {
+        this(transport, options, receives, new ProblemLog(LoggerFactory.getLogger("dev.weft.caching.invalidation")));
+    }
+
+    /** As above, with the problem log given (tests shorten its interval). */
+    public InvalidatorRuntime(InvalidationTransport transport, InvalidatorOptions options, boolean receives,
+                              ProblemLog problems) {
         this.transport = transport;
         this.options = options;
-        this.name = options.instanceIdPrefix() + "-" + hostName() + "-" + instanceUuid.toString().substring(0, 8);
+        this.problems = problems;
+        String shortId = instanceUuid.toString().substring(0, 8);
+        this.name = options.instanceIdPrefix() + "-" + hostName() + "-" + shortId;
+        byte[] key = options.messageAuthenticationKey();
+        this.signer = key == null ? null : new MessageSigner(key);
+        this.senderThread = daemonScheduler("weft-sender-" + shortId);
+        this.timers = receives ? daemonScheduler("weft-timers-" + shortId) : null;
+        int maxBytes = options.maxMessageBytes() > 0
+                ? Math.min(options.maxMessageBytes(), transport.maxMessageBytes()) : transport.maxMessageBytes();
+        long heartbeat = options.heartbeatInterval().toNanos();
+        this.sender = new MessageSender(transport, instanceUuid, startMillis, name, signer, maxBytes,
+                options.maxPendingOperations(), options.publishTimeout().toNanos(), heartbeat,
+                options.maxStalenessWhileDisconnected().toNanos() / 4, senderThread, counters, problems);
+    }
+
+    /**
+     * Starts the sender's periodic work (heartbeats, the watchdog), once the transport is started: before, it could
+     * only find that the transport cannot publish yet, and open the circuit for nothing.
+     */
+    public void startSending() {
+        // often enough for the heartbeat to go out within a quarter interval of its due time, and for the watchdog to
+        // notice an unanswered attempt soon after the publish timeout
+        long tick = Math.min(options.heartbeatInterval().toNanos(), options.publishTimeout().toNanos()) / 4;
+        tick = Math.max(TimeUnit.MILLISECONDS.toNanos(5), Math.min(TimeUnit.MILLISECONDS.toNanos(500), tick));
+        senderThread.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.NANOSECONDS);
+    }
+
+    private static ScheduledExecutorService daemonScheduler(String threadName) {
         ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = Executors.defaultThreadFactory().newThread(r);
-            t.setName("weft-invalidator-" + instanceUuid.toString().substring(0, 8));
+            t.setName(threadName);
             t.setDaemon(true);
             return t;
         });
         pool.setRemoveOnCancelPolicy(true);
-        this.scheduler = pool;
-        int maxBytes = options.maxMessageBytes() > 0
-                ? Math.min(options.maxMessageBytes(), transport.maxMessageBytes()) : transport.maxMessageBytes();
-        this.sender = new MessageSender(transport, instanceUuid, startMillis, name, maxBytes,
-                options.maxPendingOperations(), options.publishTimeout().toNanos(), scheduler, counters);
+        return pool;
+    }
+
+    private void tick() {
+        try {
+            sender.tick();
+        } catch (RuntimeException e) {
+            LOG.error("[{}] the sender's periodic check failed", name, e);
+        }
     }
 
     /** A host name fit for ids: lower case letters, digits and dashes, at most 16 characters. */
@@ -71,21 +121,27 @@ public final class InvalidatorRuntime {
         return clean.isEmpty() ? "host" : clean;
     }
 
-    /** Publishes an operation and, in {@link PublishMode#AWAIT_ACK}, waits for the transport's acknowledgement. */
+    /**
+     * Publishes an operation and, in {@link PublishMode#AWAIT_ACK} while the transport is healthy, waits for the
+     * transport's acknowledgement (at most the publish timeout). While the transport is known down or throttling it
+     * returns at once.
+     */
     public void publish(Operation op) {
         boolean await = options.publishMode() == PublishMode.AWAIT_ACK;
         CompletableFuture<Void> ack = sender.send(op, await);
-        if (ack == null) {
+        if (ack == null || ack.isDone()) {
             return;
         }
         try {
             ack.get(options.publishTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             counters.publishTimeouts.increment();
-            LOG.warn("[{}] the transport did not acknowledge {} within {}; it stays queued and will be sent when the "
-                    + "transport is back", name, op, options.publishTimeout());
+            problems.warn("ack-timeout", "[{}] the transport did not acknowledge an invalidation ({}) within {}; it "
+                    + "stays queued and is sent when the transport takes it", name, op.kind(),
+                    options.publishTimeout());
         } catch (ExecutionException e) {
-            LOG.warn("[{}] {} was not published: {}", name, op, e.getCause().toString());
+            problems.warn("not-published", "[{}] an invalidation ({}) was not published: {}", name, op.kind(),
+                    e.getCause().toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -100,29 +156,40 @@ public final class InvalidatorRuntime {
         this.latencyListener = listener;
     }
 
-    public InvalidatorStatus status(InvalidatorStatus.State state, boolean bypass, long stateSinceMillis) {
-        return new InvalidatorStatus(name, transport.description(), state, bypass, Instant.ofEpochMilli(stateSinceMillis),
-                instant(counters.lastMessageReceivedMillis), instant(counters.lastMessageSentMillis),
-                counters.messagesSent.sum(), counters.operationsSent.sum(), counters.messagesReceived.sum(),
-                counters.operationsApplied.sum(), counters.ownMessagesIgnored.sum(),
-                counters.duplicateMessages.sum(), counters.gapsDetected.sum(), counters.messagesLost.sum(),
-                counters.malformedMessages.sum(), counters.unknownVersionMessages.sum(),
-                counters.publishFailures.sum(), counters.publishTimeouts.sum(), counters.subscriptions.sum(),
-                sender.pendingOperations(), transport.details());
+    /** The sender's side of the status, and the counters; the caller adds the receiving side's state. */
+    public InvalidatorStatus.Builder status(InvalidatorStatus.State state, boolean bypass, long stateSinceMillis) {
+        InvalidatorCounters c = counters;
+        return InvalidatorStatus.builder(name, transport.description(), state)
+                .bypassingCache(bypass)
+                .stateSince(Instant.ofEpochMilli(stateSinceMillis))
+                .lastMessages(instant(c.lastMessageReceivedMillis), instant(c.lastMessageSentMillis))
+                .publishing(c.messagesSent.sum(), c.operationsSent.sum(), c.publishFailures.sum(),
+                        c.publishTimeouts.sum(), c.deferredInvalidations.sum(), sender.pendingOperations(),
+                        InvalidatorStatus.PublishCircuit.valueOf(sender.circuit().name()), c.heartbeatsSent.sum())
+                .receiving(c.messagesReceived.sum(), c.operationsApplied.sum(), c.ownMessagesIgnored.sum(),
+                        c.duplicateMessages.sum(), c.malformedMessages.sum(), c.unknownVersionMessages.sum(),
+                        c.unauthenticatedMessages.sum(), c.heartbeatsReceived.sum(), c.goodbyesReceived.sum())
+                .details(transport.details());
     }
 
     private static Instant instant(long millis) {
         return millis == 0 ? null : Instant.ofEpochMilli(millis);
     }
 
-    /** Flushes (bounded by the publish timeout), closes the transport, stops the scheduler. */
+    /**
+     * Flushes (bounded by the publish timeout) and says goodbye, closes the transport, stops the threads. The timers
+     * stop first, so that no timer acts on a closing invalidator.
+     */
     public void shutdown() {
+        if (timers != null) {
+            timers.shutdownNow();
+        }
         sender.close(options.publishTimeout().toMillis());
         try {
             transport.close();
         } catch (RuntimeException e) {
             LOG.warn("[{}] closing the transport failed", name, e);
         }
-        scheduler.shutdownNow();
+        senderThread.shutdownNow();
     }
 }

@@ -115,14 +115,40 @@ final class AdministrationSubscriptions implements SubscriptionProvisioner {
                     + "by an operator); created it again", created, access.topic());
             return true;
         } catch (HttpResponseException e) {
-            if (e.getResponse() != null && e.getResponse().getStatusCode() == 409) {
+            int status = e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
+            if (status == 409) {
                 return true;
+            }
+            if (status == 404) {
+                return recreateTopic(e);
             }
             LOG.warn("Could not create subscription '{}' of topic '{}' again: {}", created, access.topic(),
                     ServiceBusErrors.rootMessage(e));
             return false;
         } catch (RuntimeException e) {
             LOG.warn("Could not create subscription '{}' of topic '{}' again: {}", created, access.topic(),
+                    ServiceBusErrors.rootMessage(e));
+            return false;
+        }
+    }
+
+    /** The topic is gone too: created again when the strategy may create it, else a clear error. */
+    private boolean recreateTopic(HttpResponseException notFound) {
+        if (!createTopicIfMissing) {
+            LOG.error("Topic '{}' no longer exists in {} (deleted?), and the strategy may not create it "
+                    + "(createTopicIfMissing() is off): invalidations can be neither received nor sent until it is "
+                    + "created again; the health check reports DOWN ({})", access.topic(), access.namespace(),
+                    ServiceBusErrors.rootMessage(notFound));
+            return false;
+        }
+        try {
+            createTopic();
+            create(created);
+            LOG.warn("Topic '{}' had disappeared from {}; created it again, with subscription '{}'", access.topic(),
+                    access.namespace(), created);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("Could not create topic '{}' and subscription '{}' again: {}", access.topic(), created,
                     ServiceBusErrors.rootMessage(e));
             return false;
         }

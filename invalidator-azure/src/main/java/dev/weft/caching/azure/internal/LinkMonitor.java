@@ -20,8 +20,16 @@ import java.util.concurrent.ThreadLocalRandom;
  *       the link. The first delivery after start or after a loss is the (re)subscription.</li>
  *   <li>When nothing arrived for {@code interval} (plus up to half of it at random, so that in a quiet fleet one
  *       instance's probe, which every instance receives, spares the others theirs), a probe is sent.</li>
- *   <li>If nothing at all arrives within {@code timeout} of the probe, the link counts as lost. So does an error
- *       the processor reports (its pump ended).</li>
+ *   <li>If nothing at all arrives within {@code timeout} of the probe's acceptance by Service Bus, the link counts as
+ *       lost. So does an error the processor reports (its pump ended), except throttling. The timeout runs from the
+ *       acceptance, not the request: a send the SDK retries for seconds against a busy namespace proves nothing
+ *       about the receive link. A probe that could not be sent is no verdict either: the next one is due after an
+ *       interval.</li>
+ *   <li>While the namespace throttles (ServerBusy on a send, a link or the processor, within the last few
+ *       timeouts), the timeout is four times as long: a broker under pressure delivers late, and declaring the link
+ *       lost would make every instance clear its cache exactly when the database can least afford it. A link that
+ *       really stopped still shows, a little later; meanwhile the invalidator's silent-sender rule bounds
+ *       staleness.</li>
  *   <li>While not up, a probe goes out every {@code interval}, so that a repaired link shows itself even on a quiet
  *       topic (a probe sent during the outage waits in the subscription and arrives when the link is back).</li>
  * </ul>
@@ -49,7 +57,8 @@ final class LinkMonitor {
         /**
          * Send a probe now (asynchronously).
          *
-         * @param judged whether the link is up, so that the probe's echo can be judged (see {@link EchoTracker})
+         * @param judged whether the link is up, so that the probe's echo can be judged (see {@link EchoTracker});
+         *               the sender then reports {@link #probeAccepted} or {@link #probeNotSent}
          */
         void probe(boolean judged);
     }
@@ -62,7 +71,11 @@ final class LinkMonitor {
     private State state = State.CONNECTING;
     private long nextProbeAt;
     private boolean probeOutstanding;
+    /** Whether the outstanding probe was accepted by Service Bus; its timeout runs from then. */
+    private boolean probeAccepted;
     private long probeSentAt;
+    private boolean throttledSeen;
+    private long lastThrottledAt;
 
     LinkMonitor(Duration interval, Duration timeout, Link link) {
         this.intervalNanos = interval.toNanos();
@@ -90,11 +103,43 @@ final class LinkMonitor {
             return;
         }
         probeOutstanding = false;
+        probeAccepted = false;
         nextProbeAt = now + intervalNanos + ThreadLocalRandom.current().nextLong(intervalNanos / 2 + 1);
         if (state != State.UP) {
             state = State.UP;
             link.subscribed();
         }
+    }
+
+    /** Service Bus accepted the outstanding probe: its timeout starts now. */
+    synchronized void probeAccepted(long now) {
+        if (probeOutstanding && !probeAccepted) {
+            probeAccepted = true;
+            probeSentAt = now;
+        }
+    }
+
+    /** The outstanding probe could not be sent: no verdict; another is due after an interval. */
+    synchronized void probeNotSent(boolean throttled, long now) {
+        if (throttled) {
+            throttled(now);
+        }
+        if (probeOutstanding) {
+            probeOutstanding = false;
+            probeAccepted = false;
+            nextProbeAt = now + intervalNanos;
+        }
+    }
+
+    /** The namespace throttled something (a send, a link, the processor): probe timeouts stretch for a while. */
+    synchronized void throttled(long now) {
+        throttledSeen = true;
+        lastThrottledAt = now;
+    }
+
+    private long timeoutNow(long now) {
+        boolean throttling = throttledSeen && now - lastThrottledAt < 4 * timeoutNanos + intervalNanos;
+        return throttling ? 4 * timeoutNanos : timeoutNanos;
     }
 
     /** The processor reported an error: its message pump ended, the SDK builds another. */
@@ -104,6 +149,7 @@ final class LinkMonitor {
             link.lost(reason);
         }
         probeOutstanding = false;
+        probeAccepted = false;
         // the error may have been brief: a probe shows at once whether the link delivers
         nextProbeAt = now;
     }
@@ -113,14 +159,18 @@ final class LinkMonitor {
         switch (state) {
             case UP:
                 if (probeOutstanding) {
-                    if (now - probeSentAt >= timeoutNanos) {
+                    long limit = timeoutNow(now);
+                    if (probeAccepted && now - probeSentAt >= limit) {
                         state = State.DOWN;
                         probeOutstanding = false;
+                        probeAccepted = false;
                         nextProbeAt = now + intervalNanos;
-                        link.lost("nothing arrived within " + timeout + " of a probe");
+                        link.lost("nothing arrived within " + (limit == timeoutNanos ? timeout
+                                : Duration.ofNanos(limit) + " (the namespace is throttling)") + " of a probe");
                     }
                 } else if (now - nextProbeAt >= 0) {
                     probeOutstanding = true;
+                    probeAccepted = false;
                     probeSentAt = now;
                     link.probe(true);
                 }

@@ -29,6 +29,7 @@ final class ResourceManagerSubscriptions implements SubscriptionProvisioner {
     private final String azureSubscriptionId;
     private final String resourceGroup;
     private final String namespaceName;
+    private ServiceBusNamespace namespace;
     private Topic topic;
     private String created;
 
@@ -55,7 +56,7 @@ final class ResourceManagerSubscriptions implements SubscriptionProvisioner {
         }
         ServiceBusManager manager = configurable.authenticate(access.tokenCredential(),
                 new AzureProfile(null, azureSubscriptionId, AzureEnvironment.AZURE));
-        ServiceBusNamespace namespace = call("find " + where(),
+        namespace = call("find " + where(),
                 () -> manager.namespaces().getByResourceGroup(resourceGroup, namespaceName));
         topic = findTopic(namespace);
         ManagementException lastConflict = null;
@@ -164,6 +165,29 @@ final class ResourceManagerSubscriptions implements SubscriptionProvisioner {
             LOG.warn("Subscription '{}' of topic '{}' had disappeared (deleted by AutoDeleteOnIdle after an outage, or "
                     + "by an operator); created it again through Resource Manager", created, access.topic());
             return true;
+        } catch (ManagementException e) {
+            if (status(e) != 404 || namespace == null) {
+                LOG.warn("Could not create subscription '{}' of topic '{}' again: {}", created, access.topic(),
+                        ServiceBusErrors.rootMessage(e));
+                return false;
+            }
+            if (!createTopicIfMissing) {
+                LOG.error("Topic '{}' no longer exists in {} (deleted?), and the strategy may not create it "
+                        + "(createTopicIfMissing() is off): invalidations can be neither received nor sent until it "
+                        + "is created again; the health check reports DOWN", access.topic(), where());
+                return false;
+            }
+            try {
+                topic = namespace.topics().define(access.topic()).create();
+                create(created);
+                LOG.warn("Topic '{}' had disappeared from {}; created it again through Resource Manager, with "
+                        + "subscription '{}'", access.topic(), where(), created);
+                return true;
+            } catch (RuntimeException again) {
+                LOG.warn("Could not create topic '{}' and subscription '{}' again: {}", access.topic(), created,
+                        ServiceBusErrors.rootMessage(again));
+                return false;
+            }
         } catch (RuntimeException e) {
             LOG.warn("Could not create subscription '{}' of topic '{}' again: {}", created, access.topic(),
                     ServiceBusErrors.rootMessage(e));

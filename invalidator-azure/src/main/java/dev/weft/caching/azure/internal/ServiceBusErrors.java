@@ -22,6 +22,8 @@ final class ServiceBusErrors {
         UNAUTHORIZED,
         /** No token could be obtained (a credential that cannot authenticate here). */
         NO_TOKEN,
+        /** The namespace is throttling (ServerBusy): nothing is wrong with the link or the entity, only slow. */
+        THROTTLED,
         /** Anything else: the SDK retries, and so does Weft. */
         TRANSIENT
     }
@@ -40,6 +42,9 @@ final class ServiceBusErrors {
                 if (ServiceBusFailureReason.UNAUTHORIZED.equals(reason)) {
                     return Problem.UNAUTHORIZED;
                 }
+                if (ServiceBusFailureReason.SERVICE_BUSY.equals(reason)) {
+                    return Problem.THROTTLED;
+                }
             }
             if (t instanceof AmqpException) {
                 AmqpErrorCondition condition = ((AmqpException) t).getErrorCondition();
@@ -48,6 +53,9 @@ final class ServiceBusErrors {
                 }
                 if (condition == AmqpErrorCondition.UNAUTHORIZED_ACCESS) {
                     return Problem.UNAUTHORIZED;
+                }
+                if (condition == AmqpErrorCondition.SERVER_BUSY_ERROR) {
+                    return Problem.THROTTLED;
                 }
             }
             if (t instanceof ClientAuthenticationException) {
@@ -59,7 +67,8 @@ final class ServiceBusErrors {
 
     /** Whether no retry will fix it. */
     static boolean isPermanent(Throwable error) {
-        return classify(error) != Problem.TRANSIENT;
+        Problem p = classify(error);
+        return p != Problem.TRANSIENT && p != Problem.THROTTLED;
     }
 
     /**
@@ -83,6 +92,8 @@ final class ServiceBusErrors {
                         : "Send right (role 'Azure Service Bus Data Sender')");
             case NO_TOKEN:
                 return authenticate + " could not get a token for " + where + " (" + sdk + ")";
+            case THROTTLED:
+                return "the namespace is throttling requests on " + where + " (" + sdk + ")";
             default:
                 return "cannot reach " + where + " (" + sdk + ")";
         }

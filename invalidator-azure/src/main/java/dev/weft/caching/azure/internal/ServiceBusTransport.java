@@ -1,5 +1,7 @@
 package dev.weft.caching.azure.internal;
 
+import com.azure.core.amqp.models.AmqpMessageBody;
+import com.azure.core.amqp.models.AmqpMessageBodyType;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusErrorContext;
 import com.azure.messaging.servicebus.ServiceBusProcessorClient;
@@ -10,6 +12,7 @@ import dev.weft.caching.CachingConfigurationException;
 import dev.weft.caching.azure.AzureCacheInvalidatorOptions;
 import dev.weft.caching.azure.SubscriptionStrategy;
 import dev.weft.caching.invalidation.InvalidationTransport;
+import dev.weft.caching.invalidation.internal.ProblemLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +51,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ServiceBusTransport implements InvalidationTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServiceBusTransport.class);
+    private static final ProblemLog PROBLEMS = new ProblemLog(LOG);
     private static final int PREFETCH = 20;
     /** Room left in a batch for the AMQP envelope of one message (properties, annotations, framing). */
     static final int ENVELOPE_BYTES = 2048;
@@ -64,6 +68,8 @@ public final class ServiceBusTransport implements InvalidationTransport {
     private final LongAdder probesSent = new LongAdder();
     private final SharedSubscriptionAlarm sharing = new SharedSubscriptionAlarm(this::where);
     private final LongAdder receiveErrors = new LongAdder();
+    private final LongAdder nonBinaryBodies = new LongAdder();
+    private final LongAdder throttledErrors = new LongAdder();
 
     private volatile Listener listener;
     private volatile String subscription;
@@ -266,6 +272,17 @@ public final class ServiceBusTransport implements InvalidationTransport {
         if (properties.containsKey(WireProperties.PROBE)) {
             return;
         }
+        AmqpMessageBody body = message.getRawAmqpMessage().getBody();
+        if (body.getBodyType() != AmqpMessageBodyType.DATA) {
+            // an AmqpValue or AmqpSequence body, as a JMS or .NET client may send: getBody() would throw, and the
+            // SDK would report it as a processing error. It is a message Weft cannot read: counted as malformed.
+            nonBinaryBodies.increment();
+            PROBLEMS.warn("non-binary-body", "A message on {} has a {} body, not the binary (Data) body of a Weft "
+                    + "message (something else publishes on the topic, e.g. a JMS client); counted as malformed and "
+                    + "ignored", where(), body.getBodyType());
+            listener.onMessage(null);
+            return;
+        }
         listener.onMessage(message.getBody().toBytes());
     }
 
@@ -281,10 +298,24 @@ public final class ServiceBusTransport implements InvalidationTransport {
             firstDelivery.countDown();
             return;
         }
+        if (problem == ServiceBusErrors.Problem.THROTTLED) {
+            // the namespace is busy, the link is not lost: treating it as lost would clear every instance's cache
+            // exactly when the database is under pressure too
+            throttledErrors.increment();
+            monitor.throttled(System.nanoTime());
+            PROBLEMS.warn("receive-throttled", "Service Bus is throttling the receiver on {} ({}); not a lost link, "
+                    + "the SDK retries", where(), explained);
+            return;
+        }
         receiveErrors.increment();
         lastReceiveError = explained;
-        if (monitor.isUp()) {
-            LOG.warn("Receive error on {} ({}): {}", where(), context.getErrorSource(), explained);
+        if (problem == ServiceBusErrors.Problem.ENTITY_NOT_FOUND) {
+            PROBLEMS.error("entity-missing", "{}: invalidations can be neither received nor sent, and the health check "
+                    + "reports DOWN{}", explained, provisioner.createdByWeft() ? "; creating it again"
+                    : " until it is created again (a pre-provisioned subscription is never created by Weft)");
+        } else if (monitor.isUp()) {
+            PROBLEMS.warn("receive-error", "Receive error on {} ({}): {}", where(), context.getErrorSource(),
+                    explained);
         } else {
             LOG.debug("Receive error on {} ({}): {}", where(), context.getErrorSource(), explained);
         }
@@ -337,9 +368,12 @@ public final class ServiceBusTransport implements InvalidationTransport {
                 if (failure != null) {
                     echoes.notSent(first);
                     echoes.notSent(second);
+                    boolean throttled = ServiceBusErrors.classify(failure) == ServiceBusErrors.Problem.THROTTLED;
+                    monitor.probeNotSent(throttled, System.nanoTime());
                     LOG.debug("Probe on {} not sent: {}", where(), failure.toString());
                     return;
                 }
+                monitor.probeAccepted(System.nanoTime());
                 s.send(s.message(second, new byte[0], true)).whenComplete((ok2, failure2) -> {
                     if (failure2 != null) {
                         echoes.notSent(second);
@@ -366,13 +400,30 @@ public final class ServiceBusTransport implements InvalidationTransport {
             echoes.notSent(number);
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
-            if (cause instanceof TopicSender.MessageTooLargeException) {
-                LOG.error("An invalidation message of {} bytes does not fit {} ({}); publishing a 'clear everything' "
-                        + "in its place (set a smaller maxMessageBytes)", message.length, where(), cause.getMessage());
-                return s.sendClearInstead(message, cause);
+            if (ServiceBusErrors.classify(cause) == ServiceBusErrors.Problem.THROTTLED) {
+                monitor.throttled(System.nanoTime());
             }
             return CompletableFuture.failedFuture(cause);
         });
+    }
+
+    /** A sender exists (the SDK exposes no connection state: failures tell the rest). */
+    @Override
+    public boolean canPublish() {
+        return sender != null && !closed;
+    }
+
+    /**
+     * ServerBusy is throttling (invalidations then queue as they are, with a longer back-off, and nothing is
+     * collapsed into a clear); a message the namespace refuses for its size becomes a clear; the rest is "down".
+     */
+    @Override
+    public PublishFailure classifyPublishFailure(Throwable failure) {
+        if (failure instanceof TopicSender.MessageTooLargeException) {
+            return PublishFailure.TOO_LARGE;
+        }
+        return ServiceBusErrors.classify(failure) == ServiceBusErrors.Problem.THROTTLED ? PublishFailure.THROTTLED
+                : PublishFailure.DOWN;
     }
 
     @Override
@@ -409,6 +460,8 @@ public final class ServiceBusTransport implements InvalidationTransport {
         d.put("missingOwnMessages", String.valueOf(sharing.missingOwnMessages()));
         d.put("sharedSubscriptionSuspected", String.valueOf(sharing.suspected()));
         d.put("receiveErrors", String.valueOf(receiveErrors.sum()));
+        d.put("throttledErrors", String.valueOf(throttledErrors.sum()));
+        d.put("nonBinaryBodies", String.valueOf(nonBinaryBodies.sum()));
         d.put("lastReceiveError", lastReceiveError);
         return d;
     }

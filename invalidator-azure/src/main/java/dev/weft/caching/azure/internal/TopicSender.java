@@ -3,13 +3,9 @@ package dev.weft.caching.azure.internal;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusMessageBatch;
 import com.azure.messaging.servicebus.ServiceBusSenderAsyncClient;
-import dev.weft.caching.invalidation.InvalidationMessage;
-import dev.weft.caching.invalidation.InvalidationMessage.Operation;
-import dev.weft.caching.invalidation.InvalidationMessageFormatException;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -74,23 +70,6 @@ final class TopicSender implements AutoCloseable {
                 ? client.sendMessages(batch)
                 : Mono.<Void>error(new MessageTooLargeException(message.getBody().toBytes().length,
                         batch.getMaxSizeInBytes()))).toFuture();
-    }
-
-    /**
-     * Sends, in place of an invalidation message the namespace refused as too large, a "clear everything" under the
-     * same sender and sequence number: retried as it was, it would block every later message forever, and the clear
-     * covers whatever it carried. Fails with {@code why} when the refused bytes are not an invalidation message.
-     */
-    CompletableFuture<Void> sendClearInstead(byte[] refused, Throwable why) {
-        InvalidationMessage original;
-        try {
-            original = InvalidationMessage.decode(refused, new InvalidationMessage.Limits(refused.length, 1 << 20));
-        } catch (InvalidationMessageFormatException e) {
-            return CompletableFuture.failedFuture(why);
-        }
-        byte[] clear = new InvalidationMessage(original.sender(), original.senderStartMillis(), original.sequence(),
-                original.sentAtMillis(), List.of(Operation.clear())).encode();
-        return send(message(nextNumber(), clear, false));
     }
 
     /**

@@ -67,6 +67,7 @@ class LinkMonitorTest {
         monitor.start(100 * SECOND);
         monitor.delivered(0);
         monitor.tick(16 * SECOND);
+        monitor.probeAccepted(16 * SECOND);
         monitor.tick(20 * SECOND);
         assertThat(events).hasSize(2);
         monitor.tick(21 * SECOND);
@@ -85,6 +86,49 @@ class LinkMonitorTest {
         monitor.failed("pump ended again", SECOND);
         monitor.tick(SECOND);
         assertThat(events).containsExactly("subscribed", "lost: pump ended", "probe unjudged");
+    }
+
+    /** Issue 14, case 6: a probe the SDK is still retrying against a busy namespace proves nothing yet. */
+    @Test
+    void theProbeTimeoutRunsFromTheProbesAcceptanceNotFromItsRequest() {
+        monitor.start(100 * SECOND);
+        monitor.delivered(0);
+        monitor.tick(16 * SECOND);
+        monitor.tick(40 * SECOND);
+        assertThat(events).containsExactly("subscribed", "probe judged");
+        monitor.probeAccepted(40 * SECOND);
+        monitor.tick(44 * SECOND);
+        assertThat(monitor.state()).isEqualTo(LinkMonitor.State.UP);
+        monitor.tick(45 * SECOND);
+        assertThat(monitor.state()).isEqualTo(LinkMonitor.State.DOWN);
+    }
+
+    @Test
+    void aProbeThatCouldNotBeSentIsNoVerdictAndAnotherFollowsAnIntervalLater() {
+        monitor.start(100 * SECOND);
+        monitor.delivered(0);
+        monitor.tick(16 * SECOND);
+        monitor.probeNotSent(false, 17 * SECOND);
+        monitor.tick(26 * SECOND);
+        assertThat(events).containsExactly("subscribed", "probe judged");
+        monitor.tick(27 * SECOND);
+        assertThat(events).containsExactly("subscribed", "probe judged", "probe judged");
+        assertThat(monitor.state()).isEqualTo(LinkMonitor.State.UP);
+    }
+
+    /** Issue 14, case 6: a slow probe on a throttled namespace must not make every instance clear its cache. */
+    @Test
+    void whileTheNamespaceThrottlesTheProbeTimeoutIsFourTimesAsLong() {
+        monitor.start(100 * SECOND);
+        monitor.delivered(0);
+        monitor.throttled(15 * SECOND);
+        monitor.tick(16 * SECOND);
+        monitor.probeAccepted(16 * SECOND);
+        monitor.tick(30 * SECOND);
+        assertThat(monitor.state()).as("5 s timeout stretched to 20 s").isEqualTo(LinkMonitor.State.UP);
+        monitor.tick(36 * SECOND);
+        assertThat(monitor.state()).as("a link that really stopped still shows").isEqualTo(LinkMonitor.State.DOWN);
+        assertThat(events.get(2)).contains("throttling");
     }
 
     @Test

@@ -8,7 +8,6 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.netty.util.concurrent.EventExecutorGroup;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,8 +43,6 @@ public abstract class RedisConnector {
 
     abstract Publisher connectPublisher();
 
-    abstract EventExecutorGroup executor();
-
     abstract void shutdown();
 
     /** Where the connections go, for messages: never a password. */
@@ -75,11 +72,6 @@ public abstract class RedisConnector {
                         return c;
                     }
                 };
-            }
-
-            @Override
-            EventExecutorGroup executor() {
-                return client.getResources().eventExecutorGroup();
             }
 
             @Override
@@ -144,11 +136,6 @@ public abstract class RedisConnector {
                         return c;
                     }
                 };
-            }
-
-            @Override
-            EventExecutorGroup executor() {
-                return client.getResources().eventExecutorGroup();
             }
 
             @Override

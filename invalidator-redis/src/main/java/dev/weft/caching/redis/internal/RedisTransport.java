@@ -15,7 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Invalidation messages over one Redis pub/sub channel, with Lettuce, on a standalone, Sentinel or cluster client
@@ -23,14 +27,31 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Two connections: a pub/sub connection that subscribes (Lettuce reconnects it and subscribes again by itself;
  * each confirmation of the subscription is an {@code onSubscribed}), and a plain connection for PUBLISH (a
- * subscribed connection cannot publish). A client this transport created is shut down by {@link #close()}; a
- * client the application passed stays the application's.
+ * subscribed connection cannot publish).
+ *
+ * <p><b>Nothing blocks a caller.</b> {@link #publish} never connects: while the publishing connection is missing or
+ * not open (Lettuce is reconnecting it), it fails at once instead of letting Lettuce buffer the command, and
+ * {@link #canPublish()} says false, so that invalidations do not wait; a missing connection is made on this
+ * transport's own connect thread. Only {@link #start} and {@link #startPublishing()} connect on the caller's thread,
+ * at creation.
+ *
+ * <p><b>Nothing outlives {@link #close()}.</b> Every connection is installed under this object's lock after checking
+ * that the transport is not closed, and one made by a connect that finished after {@code close()} is closed at once:
+ * a reconnect racing a close cannot leave a connection open on a client the application owns. A client this
+ * transport created is shut down by {@code close()}; a client the application passed stays the application's.
  */
 public final class RedisTransport implements InvalidationTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisTransport.class);
     /** What a receiver accepts: far above what senders send by default, far below Redis' 512 MB. */
     private static final int RECEIVE_LIMIT_BYTES = 16 * 1024 * 1024;
+
+    /** Thrown by a connect that completed after {@link #close()}: its connection was closed at once. */
+    private static final class ClosedMeanwhile extends RuntimeException {
+        ClosedMeanwhile() {
+            super("the transport was closed while connecting", null, false, false);
+        }
+    }
 
     private final RedisConnector connector;
     private final boolean ownsClient;
@@ -39,6 +60,8 @@ public final class RedisTransport implements InvalidationTransport {
     private final int maxMessageBytes;
     private final boolean requireConnectionAtStart;
     private final String endpoint;
+    private final ScheduledExecutorService connectThread;
+    private final AtomicBoolean publisherConnecting = new AtomicBoolean();
 
     private volatile StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
     private volatile RedisConnector.Publisher publisher;
@@ -54,6 +77,15 @@ public final class RedisTransport implements InvalidationTransport {
         this.maxMessageBytes = maxMessageBytes;
         this.requireConnectionAtStart = requireConnectionAtStart;
         this.endpoint = connector.endpoint();
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "weft-redis-connect");
+            t.setDaemon(true);
+            return t;
+        });
+        // close() cancels retries not yet due, but lets a connect in progress finish (it then closes what it made):
+        // interrupting it would leave Lettuce's connection future to complete unseen, a leaked connection
+        pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.connectThread = pool;
     }
 
     @Override
@@ -64,7 +96,7 @@ public final class RedisTransport implements InvalidationTransport {
         } catch (RuntimeException e) {
             CachingConfigurationException config = classify(e);
             if (config != null || requireConnectionAtStart) {
-                closeConnections();
+                close();
                 throw config != null ? config : new CachingConfigurationException("cannot connect to Redis at "
                         + endpoint + " for invalidations on channel '" + channel + "': " + rootMessage(e)
                         + " (set requireConnectionAtStart(false) to start disconnected and keep trying)", e);
@@ -89,7 +121,7 @@ public final class RedisTransport implements InvalidationTransport {
             } catch (RuntimeException e) {
                 closeConnections();
                 last = e;
-                if (classify(e) != null) {
+                if (classify(e) != null || closed) {
                     break;
                 }
                 try {
@@ -105,7 +137,13 @@ public final class RedisTransport implements InvalidationTransport {
 
     private void connect() {
         StatefulRedisPubSubConnection<byte[], byte[]> sub = connector.connectPubSub();
-        this.subscriber = sub;
+        synchronized (this) {
+            if (closed) {
+                closeQuietly(sub);
+                throw new ClosedMeanwhile();
+            }
+            this.subscriber = sub;
+        }
         sub.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(byte[] channel, byte[] message) {
@@ -116,7 +154,7 @@ public final class RedisTransport implements InvalidationTransport {
 
             @Override
             public void subscribed(byte[] channel, long count) {
-                if (Arrays.equals(channel, channelBytes)) {
+                if (Arrays.equals(channel, channelBytes) && !closed) {
                     listener.onSubscribed();
                 }
             }
@@ -130,7 +168,7 @@ public final class RedisTransport implements InvalidationTransport {
             }
         });
         sub.sync().subscribe(channelBytes);
-        publisher();
+        connectPublisher();
     }
 
     private void retryConnect(int attempt) {
@@ -138,21 +176,27 @@ public final class RedisTransport implements InvalidationTransport {
             return;
         }
         long delayMillis = Math.min(30_000, 250L << Math.min(attempt, 7));
-        connector.executor().schedule(() -> {
-            if (closed) {
-                return;
-            }
-            try {
-                connect();
-                LOG.info("Connected to Redis at {} after {} attempts", endpoint, attempt + 1);
-            } catch (RuntimeException e) {
-                closeConnections();
-                if (attempt % 10 == 1) {
-                    LOG.warn("Still cannot connect to Redis at {} ({})", endpoint, rootMessage(e));
+        try {
+            connectThread.schedule(() -> {
+                if (closed) {
+                    return;
                 }
-                retryConnect(attempt + 1);
-            }
-        }, delayMillis, TimeUnit.MILLISECONDS);
+                try {
+                    connect();
+                    LOG.info("Connected to Redis at {} after {} attempts", endpoint, attempt + 1);
+                } catch (ClosedMeanwhile e) {
+                    // closed while connecting: nothing stays open, nothing more to do
+                } catch (RuntimeException e) {
+                    closeConnections();
+                    if (attempt % 10 == 1) {
+                        LOG.warn("Still cannot connect to Redis at {} ({})", endpoint, rootMessage(e));
+                    }
+                    retryConnect(attempt + 1);
+                }
+            }, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // the transport is closing
+        }
     }
 
     /** A configuration error (wrong credentials), or {@code null} when a retry could help. */
@@ -190,17 +234,70 @@ public final class RedisTransport implements InvalidationTransport {
     @Override
     public CompletionStage<Void> publish(byte[] message) {
         RedisConnector.Publisher p = publisher;
-        if (p == null) {
-            try {
-                p = publisher();
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e);
-            }
-            if (p == null) {
-                return CompletableFuture.failedFuture(new IllegalStateException("closed"));
-            }
+        if (p == null || !p.connection().isOpen()) {
+            requestPublisher(p);
+            return CompletableFuture.failedFuture(new IllegalStateException(closed ? "closed"
+                    : "not connected to Redis at " + endpoint));
         }
         return p.publish(channelBytes, message).thenApply(receivers -> null);
+    }
+
+    @Override
+    public boolean canPublish() {
+        RedisConnector.Publisher p = publisher;
+        if (p == null) {
+            requestPublisher(null);
+            return false;
+        }
+        return p.connection().isOpen();
+    }
+
+    /**
+     * Makes the publishing connection on the connect thread when there is none, or when the one there is will not
+     * come back by itself (closed, or on a client whose options turned automatic reconnection off).
+     */
+    private void requestPublisher(RedisConnector.Publisher current) {
+        if (closed || (current != null && current.connection().getOptions().isAutoReconnect())
+                || !publisherConnecting.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            connectThread.execute(() -> {
+                try {
+                    connectPublisher();
+                } catch (ClosedMeanwhile e) {
+                    // closed while connecting
+                } catch (RuntimeException e) {
+                    LOG.debug("Connecting to Redis at {} to publish failed: {}", endpoint, rootMessage(e));
+                } finally {
+                    publisherConnecting.set(false);
+                }
+            });
+        } catch (RejectedExecutionException closing) {
+            publisherConnecting.set(false);
+        }
+    }
+
+    /** Connects the publishing connection (replacing one that will not come back) on the calling thread. */
+    private void connectPublisher() {
+        RedisConnector.Publisher current = publisher;
+        if (current != null && (current.connection().isOpen()
+                || current.connection().getOptions().isAutoReconnect())) {
+            return;
+        }
+        RedisConnector.Publisher p = connector.connectPublisher();
+        RedisConnector.Publisher replaced;
+        synchronized (this) {
+            if (closed) {
+                closeQuietly(p);
+                throw new ClosedMeanwhile();
+            }
+            replaced = publisher;
+            publisher = p;
+        }
+        if (replaced != null) {
+            closeQuietly(replaced);
+        }
     }
 
     @Override
@@ -215,11 +312,11 @@ public final class RedisTransport implements InvalidationTransport {
 
     /**
      * Connects the publishing connection only, for a publish-only client. When Redis cannot be reached and the
-     * options allow it, the connection is made on the first publish that can.
+     * options allow it, the connection is made in the background as soon as Redis answers.
      */
     public void startPublishing() {
         try {
-            publisher();
+            connectPublisher();
         } catch (RuntimeException e) {
             CachingConfigurationException config = classify(e);
             if (config != null || requireConnectionAtStart) {
@@ -227,18 +324,9 @@ public final class RedisTransport implements InvalidationTransport {
                 throw config != null ? config : new CachingConfigurationException("cannot connect to Redis at "
                         + endpoint + " to publish invalidations on channel '" + channel + "': " + rootMessage(e), e);
             }
-            LOG.warn("Cannot connect to Redis at {} ({}); will connect on the next publish", endpoint,
+            LOG.warn("Cannot connect to Redis at {} ({}); will connect in the background", endpoint,
                     rootMessage(e));
         }
-    }
-
-    private synchronized RedisConnector.Publisher publisher() {
-        RedisConnector.Publisher p = publisher;
-        if (p == null && !closed) {
-            p = connector.connectPublisher();
-            publisher = p;
-        }
-        return p;
     }
 
     @Override
@@ -254,6 +342,8 @@ public final class RedisTransport implements InvalidationTransport {
         d.put("endpoint", endpoint);
         StatefulRedisPubSubConnection<byte[], byte[]> s = subscriber;
         d.put("subscriberConnectionOpen", String.valueOf(s != null && s.isOpen()));
+        RedisConnector.Publisher p = publisher;
+        d.put("publisherConnectionOpen", String.valueOf(p != null && p.connection().isOpen()));
         d.put("clientOwnedByWeft", String.valueOf(ownsClient));
         return d;
     }
@@ -264,27 +354,38 @@ public final class RedisTransport implements InvalidationTransport {
         subscriber = null;
         publisher = null;
         if (s != null) {
-            try {
-                s.close();
-            } catch (RuntimeException e) {
-                LOG.debug("closing the Redis subscriber connection failed", e);
-            }
+            closeQuietly(s);
         }
         if (p != null) {
-            try {
-                p.connection().close();
-            } catch (RuntimeException e) {
-                LOG.debug("closing the Redis publisher connection failed", e);
-            }
+            closeQuietly(p);
+        }
+    }
+
+    private static void closeQuietly(StatefulRedisPubSubConnection<byte[], byte[]> s) {
+        try {
+            s.close();
+        } catch (RuntimeException e) {
+            LOG.debug("closing the Redis subscriber connection failed", e);
+        }
+    }
+
+    private static void closeQuietly(RedisConnector.Publisher p) {
+        try {
+            p.connection().close();
+        } catch (RuntimeException e) {
+            LOG.debug("closing the Redis publisher connection failed", e);
         }
     }
 
     @Override
     public void close() {
-        if (closed) {
-            return;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
-        closed = true;
+        connectThread.shutdown();
         closeConnections();
         if (ownsClient) {
             try {

@@ -115,8 +115,14 @@ public final class WeftHealthCheck {
         d.put("gapsDetected", s.gapsDetected());
         d.put("messagesLost", s.messagesLost());
         d.put("malformedMessages", s.malformedMessages());
+        d.put("unauthenticatedMessages", s.unauthenticatedMessages());
         d.put("publishFailures", s.publishFailures());
+        d.put("publishCircuit", s.publishCircuit().name());
+        d.put("deferredInvalidations", s.deferredInvalidations());
         d.put("pendingOperations", s.pendingOperations());
+        d.put("knownSenders", s.knownSenders());
+        d.put("silentSenders", s.silentSenders());
+        d.put("sendersFallenSilent", s.sendersFallenSilent());
         d.put("subscriptions", s.subscriptions());
         // absent until the first message: omitted rather than shown as "null"
         if (s.lastMessageReceived() != null) {

@@ -61,6 +61,8 @@ class OptionsMappingTest {
                 Map.entry("weft.redis.max-message-bytes", "4096"),
                 Map.entry("weft.redis.max-pending-operations", "10"),
                 Map.entry("weft.redis.instance-id-prefix", "shop"),
+                Map.entry("weft.redis.heartbeat-interval", "1500ms"),
+                Map.entry("weft.redis.message-authentication-key", "a text key of thirty-two bytes!!"),
                 Map.entry("weft.redis.require-connection-at-start", "false"))).getRedis();
         RedisCacheInvalidatorOptions o = RedisInvalidatorFactory.options(p, List.of());
         assertThat(o.channel()).isEqualTo("c");
@@ -73,7 +75,22 @@ class OptionsMappingTest {
         assertThat(o.maxMessageBytes()).isEqualTo(4096);
         assertThat(o.maxPendingOperations()).isEqualTo(10);
         assertThat(o.instanceIdPrefix()).isEqualTo("shop");
+        assertThat(o.heartbeatInterval()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(o.messageAuthenticationKey()).isEqualTo(
+                "a text key of thirty-two bytes!!".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertThat(o.requireConnectionAtStart()).isFalse();
+    }
+
+    @Test
+    void aBase64KeyIsDecodedAndWithoutAKeyNothingIsSigned() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        RedisInvalidatorProperties p = bind(Map.of("weft.redis.message-authentication-key",
+                "base64:" + java.util.Base64.getEncoder().encodeToString(key))).getRedis();
+        assertThat(RedisInvalidatorFactory.options(p, List.of()).messageAuthenticationKey()).isEqualTo(key);
+        RedisCacheInvalidatorOptions none = RedisInvalidatorFactory.options(bind(Map.of()).getRedis(), List.of());
+        assertThat(none.messageAuthenticationKey()).isNull();
+        assertThat(none.heartbeatInterval()).as("Weft's default").isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test

@@ -61,6 +61,8 @@ public final class Broker implements NamespaceListener {
      * @param jwtRights the rights a JWT put on {@code $cbs} receives; empty refuses JWTs
      */
     private boolean publishesHeld;
+    private boolean publishesThrottled;
+    private final Map<SubscriptionKey, java.util.function.Predicate<byte[]>> dropFilters = new HashMap<>();
     private final List<Runnable> heldPublishes = new ArrayList<>();
 
     public Broker(Vertx vertx, Context context, ServiceBusNamespaceModel model, EndpointStatistics statistics,
@@ -160,7 +162,7 @@ public final class Broker implements NamespaceListener {
         }
         return Optional.of(queues.computeIfAbsent(key, k -> new SubscriptionQueue(k,
             () -> model.subscription(k.topic(), k.subscription()), vertx, clock, statistics,
-            () -> deliveryPaused)));
+            () -> deliveryPaused, () -> dropFilters.get(k))));
     }
 
     /** Messages waiting (not locked) in a subscription; 0 if it does not exist. */
@@ -278,6 +280,24 @@ public final class Broker implements NamespaceListener {
         }
         heldPublishes.add(publish);
         return true;
+    }
+
+    /** Takes away, before delivery, the messages of a subscription whose Data body {@code drop} accepts. */
+    public void dropDeliveries(SubscriptionKey key, java.util.function.Predicate<byte[]> drop) {
+        if (drop == null) {
+            dropFilters.remove(key);
+        } else {
+            dropFilters.put(key, drop);
+        }
+    }
+
+    /** While throttled, transfers from senders are refused with {@code com.microsoft:server-busy}. */
+    public void throttlePublishes(boolean throttle) {
+        publishesThrottled = throttle;
+    }
+
+    boolean publishesThrottled() {
+        return publishesThrottled;
     }
 
     public void pauseDelivery() {

@@ -132,6 +132,14 @@ final class ClientConnection {
     }
 
     private void publishAndSettle(String topic, ProtonDelivery delivery, Message message) {
+        if (broker.publishesThrottled()) {
+            Rejected rejected = new Rejected();
+            rejected.setError(AmqpMessages.error(org.apache.qpid.proton.amqp.Symbol.valueOf("com.microsoft:server-busy"),
+                "The request was terminated because the entity is being throttled (test endpoint). Please retry."));
+            broker.statistics().throttledTransfer();
+            delivery.disposition(rejected, true);
+            return;
+        }
         if (!broker.topicExists(topic)) {
             Rejected rejected = new Rejected();
             rejected.setError(Broker.notFound(topic));

@@ -26,6 +26,8 @@ public final class EndpointStatistics {
     private final Map<String, List<PublishedMessage>> publishedPerTopic = new ConcurrentHashMap<>();
     private final Map<SubscriptionKey, AtomicLong> deliveredPerSubscription = new ConcurrentHashMap<>();
     private final Map<SubscriptionKey, AtomicLong> expiredPerSubscription = new ConcurrentHashMap<>();
+    private final Map<SubscriptionKey, AtomicLong> droppedPerSubscription = new ConcurrentHashMap<>();
+    private final AtomicLong throttledTransfers = new AtomicLong();
     private final Map<SubscriptionKey, AtomicLong> deadLetteredPerSubscription = new ConcurrentHashMap<>();
     private final List<String> authorizationFailures = new CopyOnWriteArrayList<>();
     private final List<String> nodeRequests = new CopyOnWriteArrayList<>();
@@ -77,6 +79,24 @@ public final class EndpointStatistics {
 
     public long deliveredCount(String topic, String subscription) {
         return count(deliveredPerSubscription, SubscriptionKey.of(topic, subscription));
+    }
+
+    void dropped(SubscriptionKey key) {
+        droppedPerSubscription.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** Deliveries a test's drop filter took away from a subscription. */
+    public long droppedCount(String topic, String subscription) {
+        return count(droppedPerSubscription, SubscriptionKey.of(topic, subscription));
+    }
+
+    void throttledTransfer() {
+        throttledTransfers.incrementAndGet();
+    }
+
+    /** Transfers refused with ServerBusy while publishes were throttled. */
+    public long throttledTransfers() {
+        return throttledTransfers.get();
     }
 
     void expired(SubscriptionKey key) {

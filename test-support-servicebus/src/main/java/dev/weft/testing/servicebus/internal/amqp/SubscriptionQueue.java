@@ -50,6 +50,7 @@ final class SubscriptionQueue {
     private final Clock clock;
     private final EndpointStatistics statistics;
     private final Supplier<Boolean> deliveryPaused;
+    private final Supplier<java.util.function.Predicate<byte[]>> dropFilter;
 
     private final TreeMap<Long, QueuedMessage> available = new TreeMap<>();
     private final Map<UUID, QueuedMessage> locked = new HashMap<>();
@@ -58,8 +59,10 @@ final class SubscriptionQueue {
     private long nextSequenceNumber = 1;
 
     SubscriptionQueue(SubscriptionKey key, Supplier<Optional<SubscriptionProperties>> properties, Vertx vertx,
-                      Clock clock, EndpointStatistics statistics, Supplier<Boolean> deliveryPaused) {
+                      Clock clock, EndpointStatistics statistics, Supplier<Boolean> deliveryPaused,
+                      Supplier<java.util.function.Predicate<byte[]>> dropFilter) {
         this.key = key;
+        this.dropFilter = dropFilter;
         this.properties = properties;
         this.vertx = vertx;
         this.clock = clock;
@@ -121,8 +124,22 @@ final class SubscriptionQueue {
                 statistics.expired(key);
                 continue;
             }
+            java.util.function.Predicate<byte[]> drop = dropFilter.get();
+            if (drop != null && drop.test(dataBody(message))) {
+                statistics.dropped(key);
+                continue;
+            }
             deliver(consumer, message);
         }
+    }
+
+    /** The message's Data body, or {@code null} when its body is of another kind. */
+    private static byte[] dataBody(QueuedMessage queued) {
+        Message message = AmqpMessages.decode(queued.encoded);
+        if (message.getBody() instanceof org.apache.qpid.proton.amqp.messaging.Data) {
+            return ((org.apache.qpid.proton.amqp.messaging.Data) message.getBody()).getValue().getArray();
+        }
+        return null;
     }
 
     private ProtonSender nextConsumerWithCredit() {

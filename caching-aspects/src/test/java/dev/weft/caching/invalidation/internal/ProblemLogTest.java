@@ -1,0 +1,94 @@
+package dev.weft.caching.invalidation.internal;
+
+import org.junit.jupiter.api.Test;
+import org.slf4j.Marker;
+import org.slf4j.event.Level;
+import org.slf4j.helpers.LegacyAbstractLogger;
+import org.slf4j.helpers.MessageFormatter;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Issue 14, case 7: WARN/ERROR lines were not rate-limited; now one line per kind of problem per interval. */
+class ProblemLogTest {
+
+    /** Every line logged, as "LEVEL message", with the throwable's class when there is one. */
+    static final class CapturingLogger extends LegacyAbstractLogger {
+        final List<String> lines = new CopyOnWriteArrayList<>();
+
+        @Override
+        protected String getFullyQualifiedCallerName() {
+            return null;
+        }
+
+        @Override
+        protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments,
+                                                   Throwable throwable) {
+            lines.add(level + " " + MessageFormatter.basicArrayFormat(pattern, arguments)
+                    + (throwable == null ? "" : " | " + throwable.getClass().getSimpleName()));
+        }
+
+        @Override
+        public boolean isTraceEnabled() {
+            return true;
+        }
+
+        @Override
+        public boolean isDebugEnabled() {
+            return true;
+        }
+
+        @Override
+        public boolean isInfoEnabled() {
+            return true;
+        }
+
+        @Override
+        public boolean isWarnEnabled() {
+            return true;
+        }
+
+        @Override
+        public boolean isErrorEnabled() {
+            return true;
+        }
+
+        long count(String prefix) {
+            return lines.stream().filter(l -> l.startsWith(prefix)).count();
+        }
+    }
+
+    @Test
+    void aFloodOfOneKindGivesOneLineThenOneWithTheCountAfterTheInterval() {
+        CapturingLogger logger = new CapturingLogger();
+        ProblemLog problems = new ProblemLog(logger, TimeUnit.MILLISECONDS.toNanos(200));
+        for (int i = 0; i < 1_000; i++) {
+            problems.warn("malformed", "ignored a malformed message ({} bytes)", i);
+        }
+        assertThat(logger.count("WARN")).isEqualTo(1);
+        assertThat(logger.lines.get(0)).isEqualTo("WARN ignored a malformed message (0 bytes)");
+        assertThat(logger.count("DEBUG")).as("the rest at DEBUG").isEqualTo(999);
+        long start = System.nanoTime();
+        await().atMost(Duration.ofSeconds(5)).until(() -> System.nanoTime() - start > TimeUnit.MILLISECONDS.toNanos(200));
+        problems.warn("malformed", "ignored a malformed message ({} bytes)", 7);
+        assertThat(logger.lines.stream().filter(l -> l.startsWith("WARN")).skip(1).findFirst().orElseThrow())
+                .isEqualTo("WARN ignored a malformed message (7 bytes) [999 more like this since the last such line]");
+    }
+
+    @Test
+    void kindsAreLimitedSeparatelyAndAThrowableStaysLast() {
+        CapturingLogger logger = new CapturingLogger();
+        ProblemLog problems = new ProblemLog(logger, TimeUnit.HOURS.toNanos(1));
+        problems.warn("gap", "lost {}", 1);
+        problems.error("unknown-version", "version {}", 9, new IllegalStateException("boom"));
+        problems.warn("gap", "lost {}", 2);
+        assertThat(logger.count("WARN")).isEqualTo(1);
+        assertThat(logger.count("ERROR")).isEqualTo(1);
+        assertThat(logger.lines).contains("ERROR version 9 | IllegalStateException");
+    }
+}
