@@ -96,12 +96,13 @@ public class QualityReport {
             }
         }
         md.append("\n## Surviving mutants\n\n");
-        md.append("Each is either equivalent (no test can tell it from the original: the reason is given, from ")
-                .append("`tests/mutation/equivalent-mutants.tsv`) or unexplained (a test is missing).\n");
+        md.append("Each is either explained, with its reason from `tests/mutation/equivalent-mutants.tsv` ")
+                .append("(equivalent: no test can tell it from the original; or reached only by a test PIT does not ")
+                .append("run, which is named), or unexplained: a test is missing.\n");
         int unexplained = 0;
         for (Map.Entry<String, List<Mutant>> e : survivors.entrySet()) {
             md.append("\n### `").append(e.getKey()).append("`\n\n");
-            md.append("| class | method | line | mutation | status | equivalent because |\n");
+            md.append("| class | method | line | mutation | status | why it survives |\n");
             md.append("|---|---|---:|---|---|---|\n");
             for (Mutant m : e.getValue()) {
                 String reason = equivalent.get(m.id());
