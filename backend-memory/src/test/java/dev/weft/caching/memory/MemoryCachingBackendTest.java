@@ -2,7 +2,9 @@ package dev.weft.caching.memory;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.weft.caching.backend.CacheItem;
+import dev.weft.caching.backend.Expiration;
 import dev.weft.caching.backend.ItemKey;
+import dev.weft.caching.backend.ItemRead;
 import dev.weft.caching.backend.LoadToken;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -184,6 +186,135 @@ class MemoryCachingBackendTest {
     void aClosedBackendStoresNothing() {
         backend.close();
         assertThat(store("a", 1)).isFalse();
+    }
+
+    private boolean store(String key, Object value, Expiration expiration) {
+        LoadToken t = backend.beginLoad(key(key));
+        return backend.set(t, CacheItem.of(value, expiration, Set.of("dep:" + key)));
+    }
+
+    private void advance(Duration d) {
+        now.addAndGet(d.toNanos());
+    }
+
+    @Test
+    void anItemExpiresAtItsDeadlineExactly() {
+        store("a", "A", Expiration.of(Duration.ofSeconds(10), null, null, null));
+        advance(Duration.ofSeconds(10).minusNanos(1));
+        assertThat(value("a")).isEqualTo("A");
+        advance(Duration.ofNanos(1));
+        assertThat(value("a")).isEqualTo("<absent>");
+    }
+
+    @Test
+    void anExpiredItemFoundByAHitIsRemovedAtOnce() {
+        store("a", "A", Expiration.of(Duration.ofSeconds(10), null, null, null));
+        store("b", "B", Expiration.NEVER);
+        advance(Duration.ofSeconds(11));
+        assertThat(value("a")).isEqualTo("<absent>");
+        assertThat(backend.estimatedSize()).isEqualTo(1);
+        assertThat(backend.read(key("a"))).isNull();
+    }
+
+    @Test
+    void cleanUpRemovesExpiredItemsNobodyReadsAndKeepsTheOthers() {
+        store("a", "A", Expiration.of(Duration.ofSeconds(10), null, null, null));
+        store("b", "B", Expiration.of(Duration.ofSeconds(60), null, null, null));
+        advance(Duration.ofSeconds(11));
+        backend.cleanUp();
+        assertThat(backend.estimatedSize()).isEqualTo(1);
+        assertThat(value("b")).isEqualTo("B");
+    }
+
+    @Test
+    void anExpiredItemIsReadAsStaleDuringItsFailSafePeriodThenRemoved() {
+        store("a", "A", Expiration.of(Duration.ofSeconds(10), null, Duration.ofSeconds(5), null));
+        advance(Duration.ofSeconds(12));
+        assertThat(value("a")).as("a hit never returns an expired item").isEqualTo("<absent>");
+        ItemRead read = backend.read(key("a"));
+        assertThat(read.state()).isEqualTo(ItemRead.State.STALE);
+        assertThat(read.item().value()).isEqualTo("A");
+        advance(Duration.ofSeconds(3));
+        assertThat(backend.read(key("a"))).isNull();
+        assertThat(backend.estimatedSize()).isZero();
+    }
+
+    @Test
+    void aRefreshIsDueOnceAtTheRefreshPointThenHalfwayToTheExpiration() {
+        store("a", "A", Expiration.of(Duration.ofSeconds(10), null, null, Duration.ofSeconds(8)));
+        advance(Duration.ofSeconds(7));
+        assertThat(backend.read(key("a")).state()).isEqualTo(ItemRead.State.FRESH);
+        assertThat(value("a")).isEqualTo("A");
+        advance(Duration.ofSeconds(1));
+        assertThat(value("a")).as("the hit path leaves a due refresh to the load path").isEqualTo("<absent>");
+        assertThat(backend.read(key("a")).state()).isEqualTo(ItemRead.State.REFRESH);
+        assertThat(backend.read(key("a")).state()).as("one reader starts the refresh").isEqualTo(ItemRead.State.FRESH);
+        advance(Duration.ofMillis(999));
+        assertThat(backend.read(key("a")).state()).isEqualTo(ItemRead.State.FRESH);
+        advance(Duration.ofMillis(1));
+        assertThat(backend.read(key("a")).state()).as("a refresh that did not happen is due again at 9 s")
+                .isEqualTo(ItemRead.State.REFRESH);
+        advance(Duration.ofSeconds(1));
+        assertThat(backend.read(key("a"))).isNull();
+    }
+
+    @Test
+    void aSlidingExpirationMovesWithEachHit() {
+        store("a", "A", Expiration.of(null, Duration.ofSeconds(10), null, null));
+        for (int i = 0; i < 5; i++) {
+            advance(Duration.ofSeconds(8));
+            assertThat(value("a")).isEqualTo("A");
+        }
+        advance(Duration.ofSeconds(10));
+        assertThat(value("a")).isEqualTo("<absent>");
+    }
+
+    @Test
+    void aLoadThatBeganAfterAnInvalidationEndedIsStoredThoughOtherInvalidationsFollow() {
+        backend.invalidate("a");
+        LoadToken t = backend.beginLoad(key("a"));
+        backend.invalidate("b");
+        assertThat(backend.isStale(t, Set.of())).isFalse();
+        assertThat(backend.isStale(t, null)).as("dependencies not known yet: any invalidation might be one").isTrue();
+        assertThat(backend.set(t, CacheItem.of("A"))).isTrue();
+        assertThat(backend.invalidationMarks()).isEqualTo(2);
+    }
+
+    @Test
+    void aWeigherBoundsTheTotalWeight() {
+        MemoryCachingBackend weighed = MemoryCachingBackend.builder()
+                .maximumWeight(10, (k, item) -> (Integer) item.value()).executor(Runnable::run).build();
+        try {
+            weighed.set(weighed.beginLoad(key("heavy")), CacheItem.of(100));
+            weighed.set(weighed.beginLoad(key("light")), CacheItem.of(1));
+            weighed.cleanUp();
+            assertThat(weighed.get(key("heavy"))).isNull();
+            assertThat(weighed.get(key("light")).value()).isEqualTo(1);
+            assertThat(weighed.toString()).isEqualTo("MemoryCachingBackend{maximumWeight=10}");
+        } finally {
+            weighed.close();
+        }
+    }
+
+    @Test
+    void statisticsAreCaffeinesWhenRecorded() {
+        MemoryCachingBackend counted = MemoryCachingBackend.builder().recordStatistics(true).build();
+        try {
+            counted.get(key("missing"));
+            assertThat(counted.caffeineStatistics().missCount()).isEqualTo(1);
+            assertThat(counted.toString()).isEqualTo("MemoryCachingBackend{maximumSize=100000}");
+        } finally {
+            counted.close();
+        }
+    }
+
+    @Test
+    void boundsOfZeroAreAccepted() {
+        assertThat(MemoryCachingBackend.builder().maximumSize(0).build().toString()).contains("maximumSize=0");
+        assertThatThrownBy(() -> MemoryCachingBackend.builder().maximumWeight(0, (k, v) -> 1).maximumSize(5))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> MemoryCachingBackend.builder().maximumSize(0).maximumWeight(5, (k, v) -> 1))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
