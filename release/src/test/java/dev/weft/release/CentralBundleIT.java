@@ -51,6 +51,7 @@ class CentralBundleIT {
             "weft-caching-aspects", "dev.weft.caching",
             "weft-backend-memory", "dev.weft.caching.memory",
             "weft-invalidator-redis", "dev.weft.caching.redis",
+            "weft-backend-redis", "dev.weft.caching.redis.backend",
             "weft-invalidator-azure", "dev.weft.caching.azure",
             "weft-micrometer", "dev.weft.caching.micrometer",
             "weft-spring-boot-starter", "dev.weft.spring.boot");

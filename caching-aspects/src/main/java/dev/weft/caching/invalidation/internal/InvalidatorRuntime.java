@@ -4,6 +4,7 @@ import dev.weft.caching.invalidation.InvalidationMessage.Operation;
 import dev.weft.caching.invalidation.InvalidationTransport;
 import dev.weft.caching.invalidation.InvalidatorOptions;
 import dev.weft.caching.invalidation.InvalidatorStatus;
+import dev.weft.caching.invalidation.ProblemLog;
 import dev.weft.caching.invalidation.PublishMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

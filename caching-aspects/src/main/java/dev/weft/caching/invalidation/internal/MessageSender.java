@@ -1,9 +1,10 @@
 package dev.weft.caching.invalidation.internal;
 
-import dev.weft.caching.invalidation.InvalidationMessage;
 import dev.weft.caching.invalidation.InvalidationMessage.Operation;
-import dev.weft.caching.invalidation.InvalidationTransport;
+import dev.weft.caching.invalidation.InvalidationMessage;
 import dev.weft.caching.invalidation.InvalidationTransport.PublishFailure;
+import dev.weft.caching.invalidation.InvalidationTransport;
+import dev.weft.caching.invalidation.ProblemLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,10 +1,11 @@
 package dev.weft.caching.invalidation.internal;
 
-import dev.weft.caching.invalidation.InvalidationMessage;
 import dev.weft.caching.invalidation.InvalidationMessage.Operation;
+import dev.weft.caching.invalidation.InvalidationMessage;
 import dev.weft.caching.invalidation.InvalidationMessageFormatException;
-import dev.weft.caching.invalidation.InvalidationTransport;
 import dev.weft.caching.invalidation.InvalidationTransport.PublishFailure;
+import dev.weft.caching.invalidation.InvalidationTransport;
+import dev.weft.caching.invalidation.ProblemLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -12,7 +12,7 @@ import dev.weft.caching.CachingConfigurationException;
 import dev.weft.caching.azure.AzureCacheInvalidatorOptions;
 import dev.weft.caching.azure.SubscriptionStrategy;
 import dev.weft.caching.invalidation.InvalidationTransport;
-import dev.weft.caching.invalidation.internal.ProblemLog;
+import dev.weft.caching.invalidation.ProblemLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

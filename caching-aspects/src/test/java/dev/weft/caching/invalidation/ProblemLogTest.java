@@ -1,4 +1,4 @@
-package dev.weft.caching.invalidation.internal;
+package dev.weft.caching.invalidation;
 
 import org.junit.jupiter.api.Test;
 import org.slf4j.Marker;

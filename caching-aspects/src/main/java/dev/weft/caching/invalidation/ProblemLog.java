@@ -1,4 +1,4 @@
-package dev.weft.caching.invalidation.internal;
+package dev.weft.caching.invalidation;
 
 import org.slf4j.Logger;
 
@@ -11,6 +11,9 @@ import java.util.concurrent.TimeUnit;
  * second during an outage, a throttling broker): one line per kind of problem per interval, and that line says how
  * many more of the kind there were since the previous one. The lines held back go to DEBUG, so nothing is hidden
  * from whoever turns DEBUG on; the invalidator's counters count every occurrence anyway.
+ *
+ * <p>For {@link InvalidationTransport} implementations: the invalidator logs its own problems through one, and a
+ * transport that reports its client library's errors (which tend to repeat every retry) should too.
  *
  * <p>Thread-safe.
  */
