@@ -104,6 +104,8 @@ public final class MessageSender {
         final boolean clearsAll;
         /** Completed on acceptance, or released early when the circuit opens; guarded by the sender's lock. */
         List<CompletableFuture<Void>> acks;
+        /** Set before the first attempt that reaches the transport: from then on peers may have it. */
+        volatile boolean handedOver;
 
         Batch(byte[] bytes, long sequence, int operations, long sentAtMillis, boolean clearsAll,
               List<CompletableFuture<Void>> acks) {
@@ -292,8 +294,11 @@ public final class MessageSender {
             }
             return;
         }
-        if (queue.isEmpty() && current != null && current.clearsAll && ack == null) {
-            return; // the clear on its way, not yet accepted, reaches peers after this operation: it covers it
+        if (queue.isEmpty() && current != null && current.clearsAll && !current.handedOver && ack == null) {
+            // the clear on its way was never handed to the transport (it waits for the transport to come back): it
+            // reaches peers after this operation, so it covers it. One handed over may have reached peers before the
+            // write this operation follows, even if it is retried (MessageSenderModelCheckTest#clearInFlight)
+            return;
         }
         Pending clear = new Pending(Operation.clear(), null);
         for (Pending p : queue) {
@@ -391,6 +396,7 @@ public final class MessageSender {
             stage = CompletableFuture.failedFuture(new IllegalStateException("the transport is down"));
         } else {
             try {
+                batch.handedOver = true;
                 stage = transport.publish(batch.bytes);
             } catch (RuntimeException e) {
                 stage = CompletableFuture.failedFuture(e);
