@@ -1,9 +1,10 @@
 package dev.weft.caching.invalidation.internal;
 
-import dev.weft.caching.invalidation.InvalidationMessage;
 import dev.weft.caching.invalidation.InvalidationMessage.Operation;
+import dev.weft.caching.invalidation.InvalidationMessage;
 import dev.weft.caching.invalidation.InvalidationMessageFormatException;
 import dev.weft.caching.invalidation.InvalidationTransport;
+import dev.weft.caching.invalidation.ProblemLog;
 import org.jetbrains.kotlinx.lincheck.Actor;
 import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
