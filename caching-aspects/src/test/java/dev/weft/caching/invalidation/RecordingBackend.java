@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The simplest local backend that shows what an invalidator did to it: a map of canonical keys, and a record of
  * every invalidation and clear it received. (The memory backend lives in a module that depends on this one.)
  */
-final class RecordingBackend implements CachingBackend {
+class RecordingBackend implements CachingBackend {
 
     final Map<String, Object> entries = new ConcurrentHashMap<>();
     final List<String> invalidated = Collections.synchronizedList(new ArrayList<>());

@@ -14,6 +14,8 @@ final class ScriptedTransport implements InvalidationTransport {
 
     volatile Listener listener;
     volatile boolean up = true;
+    /** While set, the transport says it can publish but every publish fails (a broker that refuses). */
+    volatile boolean refusing;
     private final List<byte[]> published = new ArrayList<>();
 
     @Override
@@ -29,8 +31,8 @@ final class ScriptedTransport implements InvalidationTransport {
 
     @Override
     public synchronized CompletionStage<Void> publish(byte[] message) {
-        if (!up) {
-            return CompletableFuture.failedFuture(new IllegalStateException("down"));
+        if (!up || refusing) {
+            return CompletableFuture.failedFuture(new IllegalStateException(up ? "refused" : "down"));
         }
         published.add(message);
         return CompletableFuture.completedFuture(null);

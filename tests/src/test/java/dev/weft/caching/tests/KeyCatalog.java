@@ -104,6 +104,9 @@ public final class KeyCatalog {
         keys.add(c.one(Instant.ofEpochSecond(1_700_000_001L, 5)));
         keys.add(c.one(LocalDateTime.of(2026, 11, 23, 18, 30)));
         keys.add(c.one(ZonedDateTime.of(2026, 11, 23, 18, 30, 0, 0, ZoneId.of("Europe/Paris"))));
+        java.util.Calendar calendar = java.util.Calendar.getInstance(java.util.TimeZone.getTimeZone("Europe/Paris"));
+        calendar.setTimeInMillis(1_700_000_002_003L);
+        keys.add(c.one(calendar));
         keys.add(c.one(new Range(1, 10, Level.MEDIUM)));
         keys.add(c.one(new int[] {1, 2, 3}));
         keys.add(c.one(new String[][] {{"a"}, {"b", null}}));

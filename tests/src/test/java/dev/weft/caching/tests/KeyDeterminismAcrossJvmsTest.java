@@ -37,6 +37,9 @@ class KeyDeterminismAcrossJvmsTest {
         assertThat(here).doesNotHaveDuplicates();
         assertThat(here).anyMatch(k -> k.contains("(sha256:"));
         assertThat(here).contains("dev.weft.caching.tests.KeyCatalog$Shard[shard-7].find(42L)");
+        assertThat(here).as("a Calendar: its instant and its own zone, not the JVM's (issue 17)")
+                .contains("dev.weft.caching.tests.KeyCatalog$Calls.one("
+                        + "Calendar(2023-11-14T22:13:22.003Z[Europe/Paris]))");
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.weft.caching.CachingConfigurationException;
 import dev.weft.caching.CachingContext;
 import dev.weft.caching.CachingServices;
 import dev.weft.caching.NotCacheKey;
+import dev.weft.caching.backend.ItemKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -13,11 +14,14 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
+import java.util.Calendar;
 import java.util.Date;
+import java.util.GregorianCalendar;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -104,6 +108,12 @@ class KeysTest {
 
         @Cached
         String none() {
+            return CachingContext.current().key();
+        }
+
+        @Cached
+        String calendar(Calendar when) {
+            calls.incrementAndGet();
             return CachingContext.current().key();
         }
 
@@ -197,6 +207,46 @@ class KeysTest {
         try {
             TimeZone.setDefault(TimeZone.getTimeZone("Asia/Tokyo"));
             assertThat(subject.one(new Date(0))).isEqualTo(S + ".one(Date(1970-01-01T00:00:00Z))");
+        } finally {
+            TimeZone.setDefault(saved);
+        }
+    }
+
+    /**
+     * Issue 17: docs/keys.md gives {@code Calendar(2026-11-23T10:15:30Z[Europe/Paris])}; nothing held it. The instant
+     * and the calendar's own zone, never the JVM's zone; the key read back from its text finds the entry.
+     */
+    @Test
+    void calendarsRenderTheirInstantAndTheirZoneAndTheirTextFindsTheEntry() {
+        TimeZone saved = TimeZone.getDefault();
+        try {
+            TimeZone.setDefault(TimeZone.getTimeZone("Asia/Tokyo"));
+            Calendar paris = new GregorianCalendar(TimeZone.getTimeZone("Europe/Paris"), Locale.ROOT);
+            paris.setTimeInMillis(Instant.parse("2026-11-23T10:15:30Z").toEpochMilli());
+            String key = S + ".calendar(Calendar(2026-11-23T10:15:30Z[Europe/Paris]))";
+            assertThat(subject.calendar(paris)).as("the form docs/keys.md gives").isEqualTo(key);
+            assertThat(subject.one(paris)).as("the runtime type picks the form for an Object parameter")
+                    .isEqualTo(S + ".one(Calendar(2026-11-23T10:15:30Z[Europe/Paris]))");
+
+            Calendar utc = new GregorianCalendar(TimeZone.getTimeZone("UTC"), Locale.ROOT);
+            utc.setTimeInMillis(paris.getTimeInMillis());
+            assertThat(subject.calendar(utc)).as("the zone is part of the value, so of the key")
+                    .isEqualTo(S + ".calendar(Calendar(2026-11-23T10:15:30Z[UTC]))");
+            Calendar withMillis = (Calendar) paris.clone();
+            withMillis.add(Calendar.MILLISECOND, 250);
+            assertThat(subject.calendar(withMillis))
+                    .isEqualTo(S + ".calendar(Calendar(2026-11-23T10:15:30.250Z[Europe/Paris]))");
+
+            // read back from text (an invalidation from another instance, ItemKey.of): the entry of the local call
+            int calls = subject.calls.get();
+            subject.calendar(paris);
+            assertThat(subject.calls.get()).as("a hit").isEqualTo(calls);
+            ItemKey read = ItemKey.of(key);
+            assertThat(read.canonical()).isEqualTo(key);
+            assertThat(cache.backend.get(read)).as("found by the key read from its text").isNotNull();
+            CachingServices.getDefaultBackend().invalidate(key);
+            subject.calendar(paris);
+            assertThat(subject.calls.get()).as("invalidated by its text: the body runs again").isEqualTo(calls + 1);
         } finally {
             TimeZone.setDefault(saved);
         }

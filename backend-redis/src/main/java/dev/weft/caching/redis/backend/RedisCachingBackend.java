@@ -676,8 +676,10 @@ public final class RedisCachingBackend implements CachingBackend {
         counters.serializationFailures.increment();
         String cls = e.getMessage();
         if (loggedClasses.size() < LOGGED_CLASSES && loggedClasses.add(cls)) {
-            LOG.warn("[{}] cannot {} the value of {} in Redis; it is not shared (logged once per message): {}", name,
-                    what, key, e.getMessage());
+            // keys carry argument values (personal data): the key only at DEBUG
+            LOG.warn("[{}] cannot {} a value in Redis; it is not shared (logged once per message, the key at "
+                    + "DEBUG): {}", name, what, e.getMessage());
+            LOG.debug("[{}] ... the key was {}", name, key);
         } else {
             LOG.debug("[{}] cannot {} the value of {} in Redis: {}", name, what, key, e.getMessage());
         }

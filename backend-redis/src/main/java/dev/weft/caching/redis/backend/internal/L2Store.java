@@ -369,8 +369,12 @@ public final class L2Store implements AutoCloseable {
                     pending.remove(kind + target);
                 }
             }
+            // keys carry argument values (personal data): the target only at DEBUG
             LOG.info("[{}] applied an invalidation kept while Redis was unreachable: {}", name,
-                    kind == 'c' ? "clear" : (kind == 'k' ? "key " : "dependency ") + target);
+                    kind == 'c' ? "clear" : (kind == 'k' ? "a key" : "a dependency"));
+            if (kind != 'c') {
+                LOG.debug("[{}] ... it was {}", name, target);
+            }
         }
     }
 
