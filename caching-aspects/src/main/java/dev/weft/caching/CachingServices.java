@@ -94,7 +94,7 @@ public final class CachingServices {
 
     /** Whether caching is on globally. */
     public static boolean isEnabled() {
-        return CachingRuntime.enabled;
+        return CachingRuntime.enabled();
     }
 
     /**

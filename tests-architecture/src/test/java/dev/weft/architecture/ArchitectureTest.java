@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,6 +56,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <h2>What library code does not do</h2>
  *
  * Published modules log through SLF4J only: no {@code System.out}/{@code System.err}, no {@code java.util.logging}.
+ * The core knows no backend and no transport (nor Caffeine, Lettuce, the Azure SDK, Micrometer or Spring Boot), the
+ * memory backend no transport, and the transports nothing of each other. And a cache hit, the call users make millions
+ * of times a second, neither logs nor reflects: {@link HitPath} follows the calls a hit makes through Weft's code;
+ * {@link #HIT_PATH_BOUNDARIES} lists the set-up code it reaches that runs once per method or type, with the reason.
  */
 class ArchitectureTest {
 
@@ -94,6 +99,14 @@ class ArchitectureTest {
             entry("benchmarks", Set.of("caching-aspects", "backend-memory", "invalidator-redis", "backend-redis",
                     "benchmarks/subjects", "test-support")));
 
+    /** Packages of Weft's backends, transports and integrations, and of the libraries they are built on. */
+    private static final String[] BACKENDS = {"dev.weft.caching.memory..", "dev.weft.caching.redis.backend..",
+        "com.github.benmanes.caffeine.."};
+    private static final String[] REDIS = {"dev.weft.caching.redis..", "io.lettuce.."};
+    private static final String[] AZURE = {"dev.weft.caching.azure..", "com.azure.."};
+    private static final String[] INTEGRATIONS = {"dev.weft.caching.micrometer..", "io.micrometer..",
+        "dev.weft.spring.boot..", "org.springframework.boot.."};
+
     /**
      * Classes allowed to use another module's internal packages, by name prefix, each with the reason. Keep this list
      * short: every entry is code that breaks when the internals change.
@@ -104,7 +117,12 @@ class ArchitectureTest {
             "dev.weft.benchmarks.l2.SerializerBenchmark",
             "the serializer comparison times the default serializer's Jackson set-up with and without its allow-list",
             "dev.weft.benchmarks.fullcache.EntryFootprint",
-            "the retained heap per entry leaves out the per-method state of every cached method, found in the registry");
+            "the retained heap per entry leaves out the per-method state of every cached method, found in the registry",
+            "dev.weft.caching.tests.SingleFlightModelCheckTest",
+            "the model check tells Lincheck to treat the method registry as one step, and reads a method's flights",
+            // to review: a published module on the core's internals works only because the BOM aligns their versions
+            "dev.weft.caching.azure.internal.ServiceBusTransport",
+            "logs repeated transport problems through the invalidator base's rate-limited ProblemLog");
 
     /**
      * Modules whose code is another module's, built a second way: their classes are judged as that module's tests.
@@ -117,6 +135,16 @@ class ArchitectureTest {
      * one of its classes, {@code UsageChecks.class}; a class literal in test code is all they may use of it.
      */
     static final String ASPECTS = "dev.weft.caching.internal.aspects";
+
+    /** The modules whose code runs on a cache hit (Caffeine's is not Weft's to judge). */
+    static final Set<String> HIT_PATH_MODULES = Set.of("caching-aspects", "backend-memory");
+
+    /** Methods a hit can reach that run once per method or per type, not once per hit, each with its reason. */
+    static final Map<String, String> HIT_PATH_BOUNDARIES = Map.of(
+            "dev.weft.caching.internal.method.CachedMethods.create(org.aspectj.lang.JoinPoint$StaticPart)",
+            "the first call through a join point builds its CachedMethod (reflection, annotations): once per method",
+            "dev.weft.caching.internal.key.KeyFormatting.resolve(java.lang.Class)",
+            "the first key of an argument type finds its writer (record accessors, toString overrides): once per type");
 
     private static Modules modules;
 
@@ -134,6 +162,31 @@ class ArchitectureTest {
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(MAY_USE.keySet()).as("modules in MAY_USE").containsExactlyInAnyOrderElementsOf(withCode);
         assertThat(modules.classes()).as("classes read").hasSizeGreaterThan(500);
+    }
+
+    @Test
+    void theCoreKnowsNoBackendAndNoTransport() {
+        // the core finds its default backend through ServiceLoader (DefaultBackendProvider), never by name
+        noClasses().that(mainCodeOf("caching-aspects"))
+                .should().dependOnClassesThat().resideInAnyPackage(concat(BACKENDS, REDIS, AZURE, INTEGRATIONS))
+                .orShould().dependOnClassesThat().resideInAnyPackage("io.netty..", "com.fasterxml.jackson..")
+                .check(modules.classes());
+        noClasses().that(mainCodeOf("backend-memory"))
+                .should().dependOnClassesThat().resideInAnyPackage(concat(REDIS, AZURE, INTEGRATIONS))
+                .check(modules.classes());
+    }
+
+    @Test
+    void theTransportsAreIndependent() {
+        noClasses().that(mainCodeOf("invalidator-redis")).should().dependOnClassesThat().resideInAnyPackage(AZURE)
+                .orShould().dependOnClassesThat().resideInAnyPackage(BACKENDS)
+                .check(modules.classes());
+        noClasses().that(mainCodeOf("invalidator-azure")).should().dependOnClassesThat().resideInAnyPackage(REDIS)
+                .orShould().dependOnClassesThat().resideInAnyPackage(BACKENDS)
+                .check(modules.classes());
+        // the Redis level reuses the Redis invalidator's wire protocol (MAY_USE), and knows nothing of Azure
+        noClasses().that(mainCodeOf("backend-redis")).should().dependOnClassesThat().resideInAnyPackage(AZURE)
+                .check(modules.classes());
     }
 
     @Test
@@ -230,7 +283,55 @@ class ArchitectureTest {
                 .check(modules.classes());
     }
 
+    /**
+     * A hit runs what the woven advice calls before it knows it has a hit ({@code CachedMethods.of}, {@code keys()},
+     * {@code KeyShape.key}, {@code CachedMethod.lookup}) and the key methods Caffeine calls; from there every method of
+     * the core and the memory backend those reach, virtual calls to the backend and invalidator included. None may
+     * call a logging API, {@code java.lang.reflect} (but {@code Array}), a reflective {@code Class} method or the
+     * AspectJ join point. {@link HitPathRuleTest} shows the walk catching each on fixtures; checked by hand once as well: a
+     * {@code LOG.debug} added to {@code CachedMethod.lookup} fails this test, naming the call.
+     */
+    @Test
+    void aCacheHitNeitherLogsNorReflects() {
+        HitPath.Result hit = HitPath.walk(hitPathEntries(), ArchitectureTest::onTheHitPath,
+                HIT_PATH_BOUNDARIES.keySet());
+        assertThat(hit.violations()).as("what a cache hit logs or reflects").isEmpty();
+        // the walk got where a hit goes: a rule that stopped following calls would pass on anything
+        assertThat(List.of("dev.weft.caching.memory.MemoryCachingBackend.get(dev.weft.caching.backend.ItemKey)",
+                "dev.weft.caching.invalidation.CacheInvalidator.get(dev.weft.caching.backend.ItemKey)",
+                "dev.weft.caching.internal.key.MethodKey.hashCode()",
+                "dev.weft.caching.internal.load.CallStack.top()",
+                "dev.weft.caching.internal.key.KeyFormatting.appendArray(dev.weft.caching.internal.key.KeyFormatting,"
+                        + " java.lang.Object, java.lang.StringBuilder)"))
+                .allSatisfy(m -> assertThat(hit.reaches(m)).as("the hit path reaches " + m).isTrue());
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------------
+
+    /** The modules whose main code a hit runs: the aspects' and the memory backend's. */
+    private static boolean onTheHitPath(JavaClass c) {
+        return modules.locate(c).filter(l -> !l.test() && HIT_PATH_MODULES.contains(l.module().name())).isPresent();
+    }
+
+    /** The methods a hit enters: what the advice calls before its MISS test, and what Caffeine calls on a key. */
+    private static List<JavaCodeUnit> hitPathEntries() {
+        List<JavaCodeUnit> entries = new ArrayList<>();
+        JavaClass methods = modules.classes().get("dev.weft.caching.internal.method.CachedMethods");
+        JavaClass method = modules.classes().get("dev.weft.caching.internal.method.CachedMethod");
+        JavaClass shape = modules.classes().get("dev.weft.caching.internal.key.KeyShape");
+        entries.add(methods.getMethod("of", "org.aspectj.lang.JoinPoint$StaticPart"));
+        entries.add(method.getMethod("keys"));
+        entries.add(method.getMethod("lookup", "dev.weft.caching.backend.ItemKey"));
+        shape.getMethods().stream().filter(m -> m.getName().equals("key")).forEach(entries::add);
+        JavaClass itemKey = modules.classes().get("dev.weft.caching.backend.ItemKey");
+        for (JavaClass k : itemKey.getAllSubclasses()) {
+            if (onTheHitPath(k)) {
+                k.tryGetMethod("hashCode").ifPresent(entries::add);
+                k.tryGetMethod("equals", "java.lang.Object").ifPresent(entries::add);
+            }
+        }
+        return entries;
+    }
 
     /** The module whose code a class is: its own, or the one {@link #SAME_CODE_AS} names. */
     private static String owner(Modules.Location location) {
@@ -254,6 +355,15 @@ class ArchitectureTest {
     private static DescribedPredicate<JavaClass> publishedMainCode() {
         return DescribedPredicate.describe("are in a published module's main code", c -> modules.locate(c)
                 .filter(l -> !l.test() && PUBLISHED.contains(l.module().name())).isPresent());
+    }
+
+    private static DescribedPredicate<JavaClass> mainCodeOf(String module) {
+        return DescribedPredicate.describe("are in " + module + "'s main code", c -> modules.locate(c)
+                .filter(l -> !l.test() && l.module().name().equals(module)).isPresent());
+    }
+
+    private static String[] concat(String[]... groups) {
+        return Arrays.stream(groups).flatMap(Arrays::stream).toArray(String[]::new);
     }
 
     private static DescribedPredicate<JavaClass> notInternal() {

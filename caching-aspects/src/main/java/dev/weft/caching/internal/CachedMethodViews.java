@@ -38,6 +38,9 @@ public final class CachedMethodViews {
     private static final ConcurrentHashMap<Consumer<? super CachedMethodInfo>, Consumer<CachedMethod>> LISTENERS =
             new ConcurrentHashMap<>();
 
+    /** Orders adding and removing listeners: a private lock, which no code outside can hold (the class's it could). */
+    private static final Object LISTENERS_LOCK = new Object();
+
     private CachedMethodViews() {
     }
 
@@ -57,32 +60,36 @@ public final class CachedMethodViews {
      * known methods; the set of methods already reported makes that one call. A listener that throws is logged, never
      * propagated: it runs inside the first call of a business method.
      */
-    public static synchronized void addListener(Consumer<? super CachedMethodInfo> listener) {
-        Objects.requireNonNull(listener, "listener");
-        Set<CachedMethod> reported = ConcurrentHashMap.newKeySet();
-        Consumer<CachedMethod> onCreation = m -> {
-            if (reported.add(m)) {
-                try {
-                    listener.accept(of(m));
-                } catch (RuntimeException e) {
-                    LOG.warn("A cached-method listener ({}) failed for {}; ignored", listener, m.display(), e);
+    public static void addListener(Consumer<? super CachedMethodInfo> listener) {
+        synchronized (LISTENERS_LOCK) {
+            Objects.requireNonNull(listener, "listener");
+            Set<CachedMethod> reported = ConcurrentHashMap.newKeySet();
+            Consumer<CachedMethod> onCreation = m -> {
+                if (reported.add(m)) {
+                    try {
+                        listener.accept(of(m));
+                    } catch (RuntimeException e) {
+                        LOG.warn("A cached-method listener ({}) failed for {}; ignored", listener, m.display(), e);
+                    }
                 }
+            };
+            if (LISTENERS.putIfAbsent(listener, onCreation) != null) {
+                return; // already added: a listener is called once per method, however often it is added
             }
-        };
-        if (LISTENERS.putIfAbsent(listener, onCreation) != null) {
-            return; // already added: a listener is called once per method, however often it is added
+            CachedMethods.addCreationListener(onCreation);
         }
-        CachedMethods.addCreationListener(onCreation);
     }
 
     /** Stops calling {@code listener}; returns whether it had been added. */
-    public static synchronized boolean removeListener(Consumer<? super CachedMethodInfo> listener) {
-        Consumer<CachedMethod> onCreation = LISTENERS.remove(Objects.requireNonNull(listener, "listener"));
-        if (onCreation == null) {
-            return false;
+    public static boolean removeListener(Consumer<? super CachedMethodInfo> listener) {
+        synchronized (LISTENERS_LOCK) {
+            Consumer<CachedMethod> onCreation = LISTENERS.remove(Objects.requireNonNull(listener, "listener"));
+            if (onCreation == null) {
+                return false;
+            }
+            CachedMethods.removeCreationListener(onCreation);
+            return true;
         }
-        CachedMethods.removeCreationListener(onCreation);
-        return true;
     }
 
     private static CachedMethodInfo of(CachedMethod m) {

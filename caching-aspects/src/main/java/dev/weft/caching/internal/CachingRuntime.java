@@ -28,13 +28,13 @@ public final class CachingRuntime {
     private static final Logger LOG = LoggerFactory.getLogger("dev.weft.caching");
 
     /** The backend cached methods use; {@code null} until set or first needed. */
-    public static volatile CachingBackend backend;
+    private static volatile CachingBackend backend;
 
     /**
      * Global switch: when false every cached method runs its body (for tests and emergencies). Folded into each
      * method's settings, so the hit path reads only those.
      */
-    public static volatile boolean enabled = true;
+    private static volatile boolean enabled = true;
     private static final Object ENABLED_LOCK = new Object();
 
     /** Maximum length of a canonical key before it is shortened to method + digest. */
@@ -62,6 +62,16 @@ public final class CachingRuntime {
             enabled = on;
             ProfileListeners.fire(null);
         }
+    }
+
+    /** The global switch ({@link #setEnabled}). */
+    public static boolean enabled() {
+        return enabled;
+    }
+
+    /** The backend in use, or {@code null} before one is set or first needed: what the hit path reads. */
+    public static CachingBackend currentBackend() {
+        return backend;
     }
 
     /** Returns the backend, creating the default memory backend on first need. */

@@ -214,7 +214,7 @@ public final class InvalidatorStatus {
         }
 
         public Builder details(Map<String, String> v) {
-            details = v;
+            details = Map.copyOf(v);
             return this;
         }
 

@@ -9,7 +9,7 @@ import java.util.Objects;
  * unreachable Redis, a missing topic). Thrown while the application context starts, so the start fails; Spring Boot
  * reports it through Weft's failure analyzer with the property, the reason and what to do.
  */
-public class InvalidWeftPropertyException extends CachingConfigurationException {
+public final class InvalidWeftPropertyException extends CachingConfigurationException {
 
     private static final long serialVersionUID = 1L;
 

@@ -595,9 +595,7 @@ public final class RedisCachingBackend implements CachingBackend {
         if (!store.available()) {
             return true;
         }
-        Boolean stale = store.isStale(t.fence(), t.canonical(),
-                dependencies == null ? null : String.join("\n", dependencies));
-        return stale == null || stale;
+        return store.isStale(t.fence(), t.canonical(), dependencies == null ? null : String.join("\n", dependencies));
     }
 
     private static TwoLevelToken token(LoadToken load) {

@@ -133,7 +133,10 @@ public final class KeyFormatting {
         Writer w = writers.get(type);
         if (w == null) {
             w = resolve(type);
-            writers.putIfAbsent(type, w);
+            Writer known = writers.putIfAbsent(type, w);
+            if (known != null) {
+                w = known; // another thread resolved it first: every caller uses the one registered
+            }
         }
         return w;
     }

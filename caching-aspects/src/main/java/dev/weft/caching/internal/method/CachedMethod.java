@@ -148,7 +148,7 @@ public final class CachedMethod {
                     + "'; register it before the first call with CachingServices.setProfile(CachingProfile.builder(\""
                     + declared.profile + "\")...build())");
         }
-        return MethodSettings.resolve(declared, profile, CachingRuntime.enabled, display);
+        return MethodSettings.resolve(declared, profile, CachingRuntime.enabled(), display);
     }
 
     /** Re-resolves the settings after {@code profile} changed ({@code null}: the global switch changed). */
@@ -198,7 +198,7 @@ public final class CachedMethod {
         if (!settings.enabled || CallStack.top() != null) {
             return MISS;
         }
-        CachingBackend backend = CachingRuntime.backend;
+        CachingBackend backend = CachingRuntime.currentBackend();
         if (backend == null) {
             return MISS;
         }

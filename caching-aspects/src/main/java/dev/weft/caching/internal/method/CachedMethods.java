@@ -80,8 +80,8 @@ public final class CachedMethods {
                 m = created(fresh);
             }
         }
-        BY_JOIN_POINT.putIfAbsent(joinPoint, m);
-        return m;
+        CachedMethod known = BY_JOIN_POINT.putIfAbsent(joinPoint, m);
+        return known != null ? known : m;
     }
 
     /** The metadata of a {@code @Cached} method, for invalidation. */

@@ -236,13 +236,16 @@ public final class L2Store implements AutoCloseable {
         return Stored.REFUSED;
     }
 
-    /** Whether a store with this fence would be refused now; {@code dependencies} null when not known yet. */
-    public Boolean isStale(Fence fence, String key, String dependencies) {
+    /**
+     * Whether a store with this fence would be refused now, or cannot be told (no answer from Redis): fails closed.
+     * {@code dependencies} null when not known yet.
+     */
+    public boolean isStale(Fence fence, String key, String dependencies) {
         int n = fence.shard;
         Object reply = await(run(Script.CHECK, new byte[][] {layout.seqKey(n)}, bytes(layout.base(n)), bytes(key),
                 bytes(fence.count), bytes("-1"), bytes(fence.epoch), bytes(dependencies == null ? "?" : dependencies)),
                 "check a load");
-        return reply instanceof Long ? (Long) reply != 0 : null;
+        return !(reply instanceof Long) || (Long) reply != 0;
     }
 
     /** Releases a lease, without waiting. */
