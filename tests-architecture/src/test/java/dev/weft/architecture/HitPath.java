@@ -70,12 +70,11 @@ final class HitPath {
                 todo.add(root);
             }
         }
-        Set<JavaCodeUnit> setUp = new HashSet<>();
         while (!todo.isEmpty()) {
             JavaCodeUnit unit = todo.poll();
             if (boundaries.contains(unit.getFullName())) {
                 // once-per-method or once-per-type code may reflect; the functions it builds and hands out may not
-                for (JavaCodeUnit handedOut : handedOut(unit, inside, setUp)) {
+                for (JavaCodeUnit handedOut : handedOut(unit, inside)) {
                     if (reached.putIfAbsent(handedOut, unit) == null) {
                         todo.add(handedOut);
                     }
@@ -109,9 +108,10 @@ final class HitPath {
      * functions that set-up code builds for later calls (a key writer per argument type). The set-up code itself is not
      * judged, nor are callbacks of other classes that run only while it does (a template parser's name resolver).
      */
-    private static List<JavaCodeUnit> handedOut(JavaCodeUnit boundary, Predicate<JavaClass> inside,
-                                                Set<JavaCodeUnit> seen) {
+    private static List<JavaCodeUnit> handedOut(JavaCodeUnit boundary, Predicate<JavaClass> inside) {
         List<JavaCodeUnit> out = new ArrayList<>();
+        // per boundary: what one boundary's set-up walked through may hand out functions of another's class
+        Set<JavaCodeUnit> seen = new HashSet<>();
         Deque<JavaCodeUnit> todo = new ArrayDeque<>(List.of(boundary));
         while (!todo.isEmpty()) {
             JavaCodeUnit unit = todo.poll();

@@ -85,6 +85,17 @@ class HitPathRuleTest {
         assertThat(bounded.reaches(resolve)).isTrue();
     }
 
+    @Test
+    void whatABoundaryHandsOutIsWalked() {
+        String formatter = Fixtures.HandsOutAFormatter.class.getName() + ".formatter()";
+        HitPath.Result r = HitPath.walk(entry(Fixtures.HandsOutAFormatter.class), HitPathRuleTest::isFixture,
+                Set.of(formatter));
+        assertThat(r.violations()).singleElement().satisfies(v -> {
+            assertThat(v.path()).endsWith("HandsOutAFormatter.formatter() -> HandsOutAFormatter.format()");
+            assertThat(v.access()).contains("java.lang.Class.getDeclaredFields");
+        });
+    }
+
     private static HitPath.Result walk(Class<?> path) {
         return HitPath.walk(entry(path), HitPathRuleTest::isFixture, Set.of());
     }

@@ -96,6 +96,28 @@ public final class Fixtures {
         }
     }
 
+    /** Builds its formatter once (a boundary); the formatter it hands out runs on every hit, and reflects. */
+    public static final class HandsOutAFormatter {
+        private java.util.function.Function<Object, String> formatter;
+
+        public Object hit(Object key) {
+            java.util.function.Function<Object, String> f = formatter;
+            if (f == null) {
+                f = formatter();
+            }
+            return f.apply(key);
+        }
+
+        private java.util.function.Function<Object, String> formatter() {
+            formatter = HandsOutAFormatter::format;
+            return formatter;
+        }
+
+        private static String format(Object key) {
+            return key.getClass().getDeclaredFields().length + ":" + key;
+        }
+    }
+
     /** Resolves a class by name, in a method the rule is told runs once (a boundary), not on every hit. */
     public static final class ResolvesOnFirstUse {
         private Class<?> type;
