@@ -119,10 +119,7 @@ class ArchitectureTest {
             "dev.weft.benchmarks.fullcache.EntryFootprint",
             "the retained heap per entry leaves out the per-method state of every cached method, found in the registry",
             "dev.weft.caching.tests.SingleFlightModelCheckTest",
-            "the model check tells Lincheck to treat the method registry as one step, and reads a method's flights",
-            // to review: a published module on the core's internals works only because the BOM aligns their versions
-            "dev.weft.caching.azure.internal.ServiceBusTransport",
-            "logs repeated transport problems through the invalidator base's rate-limited ProblemLog");
+            "the model check tells Lincheck to treat the method registry as one step, and reads a method's flights");
 
     /**
      * Modules whose code is another module's, built a second way: their classes are judged as that module's tests.
