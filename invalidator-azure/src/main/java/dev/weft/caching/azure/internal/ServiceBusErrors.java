@@ -65,6 +65,23 @@ final class ServiceBusErrors {
         return Problem.TRANSIENT;
     }
 
+    /**
+     * Whether a send failed because the SDK had already closed the link it was given: when the namespace refuses a
+     * link (a missing topic, a missing right), the SDK learns the size limit from the attach reply, then closes the
+     * link on the detach that follows; a send that comes in between, while the closed link is still cached, fails
+     * with an {@link IllegalStateException} instead of the refusal. A send on a new link reports the refusal.
+     */
+    static boolean isLinkClosedBeforeSend(Throwable error) {
+        int depth = 0;
+        for (Throwable t = error; t != null && depth < 20; t = t.getCause(), depth++) {
+            if (t instanceof IllegalStateException && t.getMessage() != null
+                    && t.getMessage().contains("when disposed")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether no retry will fix it. */
     static boolean isPermanent(Throwable error) {
         Problem p = classify(error);

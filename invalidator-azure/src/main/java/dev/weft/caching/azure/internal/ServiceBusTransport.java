@@ -198,34 +198,64 @@ public final class ServiceBusTransport implements InvalidationTransport {
         TopicSender s = new TopicSender(builder.sender().topicName(access.topic()).buildAsyncClient(), origin,
                 options.messageTimeToLive());
         sender = s;
-        int linkMax;
-        try {
-            linkMax = s.verify(options.startTimeout());
-            probesSent.increment();
-            s.send(s.message(s.nextNumber(), new byte[0], true))
-                    .get(options.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CachingConfigurationException("interrupted while opening the sender on " + where(), e);
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            if (!ServiceBusErrors.isPermanent(cause) && !options.requireConnectionAtStart()) {
-                LOG.warn("Cannot publish on {} yet ({}); will keep trying", where(), ServiceBusErrors.rootMessage(cause));
+        int linkMax = 0;
+        long number = s.nextNumber();
+        long deadline = System.nanoTime() + options.startTimeout().toNanos();
+        long backoffMillis = 20;
+        for (boolean sent = false; !sent; ) {
+            try {
+                Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000L));
+                linkMax = s.verify(left);
+                probesSent.increment();
+                s.send(s.message(number, new byte[0], true)).get(left.toMillis(), TimeUnit.MILLISECONDS);
+                sent = true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CachingConfigurationException("interrupted while opening the sender on " + where(), e);
+            } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+                if (ServiceBusErrors.isLinkClosedBeforeSend(cause)
+                        && deadline - System.nanoTime() > TimeUnit.MILLISECONDS.toNanos(backoffMillis)) {
+                    // The namespace refused the link (a missing topic, a missing right) and the SDK closed it
+                    // before the probe went out; the next attempt opens a new link, and its send reports why.
+                    LOG.debug("The send link on {} closed before the probe went out; trying again", where());
+                    sleepQuietly(backoffMillis);
+                    backoffMillis = Math.min(backoffMillis * 2, 500);
+                    continue;
+                }
+                rejectProbe(cause);
                 return;
             }
-            if (!ServiceBusErrors.isPermanent(cause)) {
-                throw new CachingConfigurationException("cannot publish invalidations: " + where() + " did not accept "
-                        + "a message within " + options.startTimeout() + (cause instanceof TimeoutException ? ""
-                        : " (" + ServiceBusErrors.rootMessage(cause) + ")") + " (set requireConnectionAtStart(false) "
-                        + "to start disconnected and keep trying)", cause);
-            }
-            throw new CachingConfigurationException("cannot publish invalidations: "
-                    + ServiceBusErrors.explain(cause, where(), false, access.authentication()), cause);
         }
         if (options.maxMessageBytes() + ENVELOPE_BYTES > linkMax) {
             throw new CachingConfigurationException("maxMessageBytes " + options.maxMessageBytes() + " does not fit "
                     + "the messages of " + access.namespace() + ", which accepts " + linkMax + " bytes per message "
                     + "with its envelope; set maxMessageBytes(" + (linkMax - ENVELOPE_BYTES) + ") or less");
+        }
+    }
+
+    /** Throws what a failed probe means, or (starting disconnected) only warns; see {@link #openSender}. */
+    private void rejectProbe(Throwable cause) {
+        if (!ServiceBusErrors.isPermanent(cause) && !options.requireConnectionAtStart()) {
+            LOG.warn("Cannot publish on {} yet ({}); will keep trying", where(), ServiceBusErrors.rootMessage(cause));
+            return;
+        }
+        if (!ServiceBusErrors.isPermanent(cause)) {
+            throw new CachingConfigurationException("cannot publish invalidations: " + where() + " did not accept "
+                    + "a message within " + options.startTimeout() + (cause instanceof TimeoutException ? ""
+                    : " (" + ServiceBusErrors.rootMessage(cause) + ")") + " (set requireConnectionAtStart(false) "
+                    + "to start disconnected and keep trying)", cause);
+        }
+        throw new CachingConfigurationException("cannot publish invalidations: "
+                + ServiceBusErrors.explain(cause, where(), false, access.authentication()), cause);
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CachingConfigurationException("interrupted while opening the sender", e);
         }
     }
 
