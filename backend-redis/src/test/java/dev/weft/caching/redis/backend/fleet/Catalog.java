@@ -23,6 +23,8 @@ public class Catalog {
     public volatile CountDownLatch entered = new CountDownLatch(0);
     /** Held reads wait for it. */
     public volatile CountDownLatch gate = new CountDownLatch(0);
+    /** While set, {@link #getPrice} throws, as a source that is down would. */
+    public volatile boolean priceSourceDown;
 
     @Cached(dependsOn = "product:{id}", absoluteExpiration = "10m")
     public String getProduct(long id) {
@@ -38,6 +40,19 @@ public class Catalog {
             throw new IllegalStateException(e);
         }
         return value;
+    }
+
+    /**
+     * A read that expires after a second and may be served for three more when its reload throws (fail-safe):
+     * short, so that a test sees the whole life of an entry.
+     */
+    @Cached(dependsOn = "product:{id}", absoluteExpiration = "1s", failSafe = "3s")
+    public String getPrice(long id) {
+        sourceCalls.incrementAndGet();
+        if (priceSourceDown) {
+            throw new IllegalStateException("the price source is down");
+        }
+        return database.getOrDefault(id, "none");
     }
 
     /** A page built on two products: a nested cached call passes its key and dependencies up. */

@@ -19,10 +19,20 @@ public final class FleetBackends {
 
     /** {@code uri} is a Redis URI, or {@code cluster:} and the seed nodes' URIs. */
     public static RedisCachingBackend create(String uri, String prefix, boolean twoLevel, boolean singleFlight) {
+        return create(uri, prefix, twoLevel, singleFlight, RedisCachingBackendOptions.DEFAULT_MAXIMUM_LOAD_DURATION);
+    }
+
+    /**
+     * As {@link #create(String, String, boolean, boolean)}, with another {@code maximumLoadDuration}: it also bounds
+     * the lease of a fleet-wide load.
+     */
+    public static RedisCachingBackend create(String uri, String prefix, boolean twoLevel, boolean singleFlight,
+                                             Duration maximumLoadDuration) {
         RedisCachingBackendOptions.Builder b = RedisCachingBackendOptions.builder()
                 .keyPrefix(prefix)
                 .serializer(JsonValueSerializer.builder().allowPackages("dev.weft.caching.redis.backend").build())
                 .distributedSingleFlight(singleFlight)
+                .maximumLoadDuration(maximumLoadDuration)
                 .commandTimeout(Duration.ofMillis(300))
                 .retryInterval(Duration.ofMillis(200));
         if (twoLevel) {

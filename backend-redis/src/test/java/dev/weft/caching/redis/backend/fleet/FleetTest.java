@@ -3,6 +3,7 @@ package dev.weft.caching.redis.backend.fleet;
 import dev.weft.caching.CachingServices;
 import dev.weft.caching.backend.ItemKey;
 import dev.weft.caching.redis.backend.RedisCachingBackend;
+import dev.weft.caching.redis.backend.RedisCachingBackendOptions;
 import dev.weft.testing.jvm.JvmLauncher;
 import dev.weft.testing.jvm.JvmProcess;
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -63,8 +65,13 @@ abstract class FleetTest {
 
     /** {@code levels}: {@code two-level}, or {@code redis-only} (no local cache). */
     static JvmProcess peer(String levels) {
+        return peer(levels, RedisCachingBackendOptions.DEFAULT_MAXIMUM_LOAD_DURATION);
+    }
+
+    /** A peer whose fleet-wide loads hold their lease for at most {@code maximumLoadDuration}. */
+    static JvmProcess peer(String levels, Duration maximumLoadDuration) {
         return JvmLauncher.forMainClass(PeerMain.class)
-                .args(uri, prefix, levels, "single-flight")
+                .args(uri, prefix, levels, "single-flight", maximumLoadDuration.toString())
                 .jvmArgs("-Xmx128m", "-XX:TieredStopAtLevel=1")
                 .start()
                 .awaitReady(TIMEOUT);
@@ -116,6 +123,10 @@ abstract class FleetTest {
     static Object inRedis(long id) {
         var item = redisOnly.get(ItemKey.of(Catalog.class.getName() + ".getProduct(" + id + "L)"));
         return item == null ? null : item.value();
+    }
+
+    static ItemKey priceKey(long id) {
+        return ItemKey.of(Catalog.class.getName() + ".getPrice(" + id + "L)");
     }
 
     JvmProcess lateInstance(long id, String name) {
@@ -271,5 +282,73 @@ abstract class FleetTest {
     static long peerWaits(JvmProcess p) {
         String status = p.request("STATUS", TIMEOUT);
         return Long.parseLong(status.replaceAll(".*peerWaits=(\\d+).*", "$1"));
+    }
+
+    /**
+     * Fleet-wide single flight with an owner that crashes mid-load. The contract (RedisCachingBackend.awaitPeerLoad):
+     * the owner's lease in Redis lasts its load wait timeout, at most its {@code maximumLoadDuration} (2 s on the
+     * owner here); an instance that misses the key meanwhile waits for the owner's value up to its own load wait
+     * timeout (30 s, the default, here), but takes the lease as soon as it has expired and runs the body itself. So a
+     * crashed owner holds the fleet back for its lease, not for the waiters' load wait timeout: the answer comes no
+     * sooner than the lease allows and within the lease plus a margin for polling (at most 50 ms apart) and the
+     * load. (The lease is a key set with PX by read.lua; with a 30 s lease there, this test failed, as it should.)
+     */
+    @Test
+    void aWaitingInstanceLoadsTheKeyItselfOnceTheLeaseOfACrashedOwnerHasExpired() {
+        Duration lease = Duration.ofSeconds(2);
+        long id = product("rooibos");
+        // without a local cache: a killed peer leaves no silent sender on the sync channel behind
+        JvmProcess owner = peer("redis-only", lease);
+        lateOnes.add(owner);
+        owner.request("DB " + id + " rooibos", TIMEOUT);
+        owner.request("HOLD 1", TIMEOUT);
+        long beforeLease = System.nanoTime();
+        assertThat(owner.request("SLOWGET " + id, TIMEOUT)).as("its body runs: it holds the lease")
+                .isEqualTo("STARTED");
+        long leaseTaken = System.nanoTime();
+        owner.kill();                                                  // SIGKILL: it never releases the lease
+        lateOnes.remove(owner);
+        long waitsBefore = backend.status().peerWaits();
+
+        String answer = here.getProduct(id);
+        long answered = System.nanoTime();
+
+        assertThat(answer).isEqualTo("rooibos");
+        assertThat(here.sourceCalls).as("this instance ran the body itself").hasValue(1);
+        assertThat(backend.status().peerWaits() - waitsBefore).as("after waiting for the crashed owner").isOne();
+        assertThat(Duration.ofNanos(answered - beforeLease)).as("not before the lease expired")
+                .isGreaterThanOrEqualTo(lease);
+        assertThat(Duration.ofNanos(answered - leaseTaken)).as("within the lease, not the 30 s load wait timeout")
+                .isLessThan(lease.plusSeconds(1));
+        assertThat(inRedis(id)).as("and stored its value for the fleet").isEqualTo("rooibos");
+    }
+
+    /**
+     * Fail-safe through Redis across JVMs: a value another JVM loaded, once expired (1 s), stays in Redis for the
+     * method's fail-safe period (3 s). This JVM, which never loaded it, calls the method while its source fails: it
+     * gets the expired value, not the exception. Past the fail-safe period the exception reaches the caller, and
+     * once the source is back the value is loaded again.
+     */
+    @Test
+    void anExpiredValueAnotherInstanceLoadedServesThisOneWhileItsSourceFails() {
+        long id = product("4.20");
+        assertThat(there.request("PRICE " + id, TIMEOUT)).isEqualTo("4.20");
+        setEverywhere(id, "4.50");
+        here.priceSourceDown = true;
+        // the clock is what this test is about: it waits for the entry to expire in Redis, then to be gone
+        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20))
+                .until(() -> redisOnly.get(priceKey(id)) == null);
+        assertThat(redisOnly.read(priceKey(id))).as("expired, kept for its fail-safe period").isNotNull();
+
+        assertThat(here.getPrice(id)).as("the expired value, not the failure").isEqualTo("4.20");
+        assertThat(here.sourceCalls).as("its body ran and threw").hasValue(1);
+
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> redisOnly.read(priceKey(id)) == null);
+        assertThatThrownBy(() -> here.getPrice(id)).as("past the fail-safe period")
+                .isInstanceOf(IllegalStateException.class).hasMessage("the price source is down");
+
+        here.priceSourceDown = false;
+        assertThat(here.getPrice(id)).as("loaded again once the source is back").isEqualTo("4.50");
     }
 }

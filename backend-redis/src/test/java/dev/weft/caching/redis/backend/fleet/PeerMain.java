@@ -22,9 +22,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * An instance of the application in its own JVM: a {@link Catalog} cached by a {@link RedisCachingBackend}.
  * Arguments: Redis URI (or {@code cluster:uri,uri,...}), key prefix, {@code two-level} or {@code redis-only},
- * {@code single-flight} or {@code no-single-flight}.
+ * {@code single-flight} or {@code no-single-flight}, and optionally the {@code maximumLoadDuration} (which bounds the
+ * lease of a fleet-wide load) as an ISO-8601 duration, {@code PT2S}.
  *
- * <p>Commands: {@code DB id name} (the database only), {@code GET id}, {@code PAIR a b}, {@code RENAME id name},
+ * <p>Commands: {@code DB id name} (the database only), {@code GET id}, {@code PRICE id} (the fail-safe read),
+ * {@code PAIR a b}, {@code RENAME id name},
  * {@code INVDEP dependency}, {@code CLEAR}, {@code CALLS}, {@code HOLD n} (hold the next n reads in their bodies),
  * {@code SLOWGET id} (a read in the background; answers once its body read the database), {@code OPEN},
  * {@code RESULT} (the background reads' answers), {@code BURST id threads} (that many threads read at once, in the
@@ -38,7 +40,8 @@ public final class PeerMain {
     public static void main(String[] args) throws Exception {
         ChildChannel channel = ChildChannel.open();
         RedisCachingBackend backend = FleetBackends.create(args[0], args[1], args[2].equals("two-level"),
-                args[3].equals("single-flight"));
+                args[3].equals("single-flight"), args.length > 4 ? Duration.parse(args[4])
+                        : RedisCachingBackendOptions.DEFAULT_MAXIMUM_LOAD_DURATION);
         CachingServices.setDefaultBackend(backend);
         if (!backend.awaitConnected(Duration.ofSeconds(20))) {
             throw new IllegalStateException("not subscribed: " + backend.status());
@@ -55,6 +58,8 @@ public final class PeerMain {
                     return "OK";
                 case "GET":
                     return catalog.getProduct(Long.parseLong(w[1]));
+                case "PRICE":
+                    return catalog.getPrice(Long.parseLong(w[1]));
                 case "PAIR":
                     return catalog.getPair(Long.parseLong(w[1]), Long.parseLong(w[2]));
                 case "RENAME":
