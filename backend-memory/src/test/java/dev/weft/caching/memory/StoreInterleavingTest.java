@@ -9,9 +9,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -132,6 +136,115 @@ class StoreInterleavingTest {
         assertThat(invalidator.get().isAlive()).isFalse();
         assertThat(seenAfterInvalidation.get()).as("read after product:7's invalidation returned")
                 .isNotEqualTo("page with 7");
+    }
+
+    /**
+     * A key whose {@code equals}, when the dependency index compares the key with itself (it does so in each
+     * dependency's atomic update while it takes the key out), counts the comparisons and runs an action at one of
+     * them: by the second, the key has left the first dependency and not yet the second.
+     */
+    private static final class IndexWatchedKey extends ItemKey {
+        private final String canonical;
+        private final AtomicInteger comparisons = new AtomicInteger();
+        private volatile int actAt;
+        private volatile Runnable action;
+
+        IndexWatchedKey(String canonical) {
+            this.canonical = canonical;
+        }
+
+        void atComparison(int n, Runnable action) {
+            this.action = action;
+            this.actAt = n;
+        }
+
+        @Override
+        public String canonical() {
+            return canonical;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (o == this && actAt > 0 && comparisons.incrementAndGet() == actAt) {
+                action.run();
+            }
+            return o == this;
+        }
+
+        @Override
+        public int hashCode() {
+            return canonical.hashCode();
+        }
+    }
+
+    /**
+     * One thread per dependency, each invalidating it and then reading {@code key}; returns once each has finished or
+     * waits for the key's lock (its invalidation found the key in the index and is removing it).
+     */
+    private List<Thread> invalidateEachThenRead(MemoryCachingBackend b, ItemKey key, Map<String, Object> seen,
+                                                String... dependencies) {
+        List<Thread> threads = new ArrayList<>();
+        for (String d : dependencies) {
+            Thread t = new Thread(() -> {
+                b.invalidateDependency(d);
+                CacheItem item = b.get(key);
+                seen.put(d, item == null ? "<absent>" : item.value());
+            });
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            await().atMost(10, TimeUnit.SECONDS).until(() -> !t.isAlive() || waitsForTheKey(t));
+        }
+        return threads;
+    }
+
+    private static void joinAll(List<Thread> threads) throws InterruptedException {
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(10));
+            assertThat(t.isAlive()).isFalse();
+        }
+    }
+
+    /**
+     * A replacement marks the previous item removed before that item's dependencies leave the index: an invalidation
+     * of one that is already out returns at once, and its read must not get the previous item, which the map holds
+     * until the store's atomic update ends.
+     */
+    @Test
+    void anInvalidationThatNoLongerFindsAReplacedItemInTheIndexIsNotFollowedByAReadOfIt() throws Exception {
+        IndexWatchedKey page = new IndexWatchedKey("dev.Catalog.page(2)");
+        assertThat(backend.set(backend.beginLoad(page), CacheItem.of("old", Expiration.NEVER, List.of("a", "b"))))
+                .isTrue();
+        Map<String, Object> seen = new ConcurrentHashMap<>();
+        AtomicReference<List<Thread>> readers = new AtomicReference<>();
+        page.atComparison(2, () -> readers.set(invalidateEachThenRead(backend, page, seen, "a", "b")));
+        backend.set(backend.beginLoad(page), CacheItem.of("new", Expiration.NEVER, List.of("c")));
+        joinAll(readers.get());
+
+        assertThat(seen).hasSize(2).doesNotContainValue("old");
+    }
+
+    /** The same for an item evicted by size: the eviction marks it removed before it leaves the index. */
+    @Test
+    void anInvalidationThatNoLongerFindsAnEvictedItemInTheIndexIsNotFollowedByAReadOfIt() throws Exception {
+        MemoryCachingBackend weighed = MemoryCachingBackend.builder()
+                .maximumWeight(10, (k, item) -> (Integer) item.value()).executor(Runnable::run).build();
+        try {
+            IndexWatchedKey heavy = new IndexWatchedKey("dev.Catalog.heavy()");
+            Map<String, Object> seen = new ConcurrentHashMap<>();
+            AtomicReference<List<Thread>> readers = new AtomicReference<>();
+            heavy.atComparison(2, () -> readers.set(invalidateEachThenRead(weighed, heavy, seen, "a", "b")));
+            // stored, then evicted by the maintenance that follows the write, on this thread
+            weighed.set(weighed.beginLoad(heavy), CacheItem.of(100, Expiration.NEVER, List.of("a", "b")));
+            weighed.cleanUp();
+            assertThat(readers.get()).as("the eviction took the key out of both dependencies").isNotNull();
+            joinAll(readers.get());
+
+            assertThat(seen).hasSize(2).doesNotContainValue(100);
+        } finally {
+            weighed.close();
+        }
     }
 
     private static boolean waitsForTheKey(Thread t) {

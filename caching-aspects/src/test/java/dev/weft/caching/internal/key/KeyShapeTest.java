@@ -29,6 +29,9 @@ class KeyShapeTest {
 
     enum Color { RED, GREEN, TURQUOISE }
 
+    /** Constant names shorter than the type's: the longest text is the tag plus the longest name. */
+    enum Direction { N, S }
+
     /** An application type whose key text is its own: never kept as a component. */
     enum Tier implements CacheKey {
         GOLD;
@@ -185,6 +188,8 @@ class KeyShapeTest {
         KeyShape numbers = shape(int.class, long.class, Color.class);
         KeyShape unbounded = shape(BigDecimal.class, String.class, Integer.class, Color.class);
         KeyShape texts = shape(List.class);
+        KeyShape direction = shape(Direction.class);
+        shapes.add(direction); calls.add(new Object[] {Direction.S});
         shapes.add(strings); calls.add(new Object[] {null, "a"});
         shapes.add(strings); calls.add(new Object[] {"a\"\\b", null});
         shapes.add(strings); calls.add(new Object[] {"x".repeat(40), "y"});
@@ -264,7 +269,7 @@ class KeyShapeTest {
 
         List<String> foreign = List.of(
                 flag.prefix() + "(maybe)", flag.prefix() + "(truex)",
-                letter.prefix() + "('ab')", letter.prefix() + "('')", letter.prefix() + "(x)",
+                letter.prefix() + "('ab')", letter.prefix() + "('a)", letter.prefix() + "('')", letter.prefix() + "(x)",
                 word.prefix() + "(\"abc)", word.prefix() + "(abc)", word.prefix() + "(\"a\",\"b\")",
                 count.prefix() + "(5)", count.prefix() + "(L)", count.prefix() + "(5xL)", count.prefix() + "()",
                 primitive.prefix() + "(1,2)", primitive.prefix() + "(01)",

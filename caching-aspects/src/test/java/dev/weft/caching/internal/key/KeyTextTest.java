@@ -118,6 +118,8 @@ class KeyTextTest {
         assertThat(text(OptionalInt.of(1))).isEqualTo("OptionalInt[1]");
         assertThat(text(OptionalLong.empty())).isEqualTo("OptionalLong.empty");
         assertThat(text(OptionalDouble.of(1.5))).isEqualTo("OptionalDouble[1.5]");
+        assertThat(text(OptionalDouble.of(1.0E23))).as("not its toString(), which JDK 17 writes 9.999999999999999E22")
+                .isEqualTo("OptionalDouble[1.0E23]");
         assertThat(text(OptionalDouble.empty())).isEqualTo("OptionalDouble.empty");
         assertThat(text(new int[] {1, 2})).isEqualTo("int[]{1,2}");
         assertThat(text(new String[] {"a", null})).isEqualTo("String[]{\"a\",null}");
