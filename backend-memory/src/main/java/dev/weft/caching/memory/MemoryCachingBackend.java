@@ -196,20 +196,19 @@ public final class MemoryCachingBackend implements CachingBackend {
             Set<String> oldDependencies = old == null ? Set.of() : old.dependencies();
             // Index first, then look at the log, both under this key's lock. An invalidation records itself
             // before it looks at the index: either it sees this entry in the index and removes it (waiting for
-            // this lock), or this check sees its record and the entry is never visible to anyone.
-            index.index(k, oldDependencies, dependencies);
+            // this lock), or this check sees its record and the entry is never visible to anyone. The previous
+            // item's dependencies stay indexed until it is marked removed: an invalidation of one of them that
+            // found nothing in the index could otherwise return while a reader still gets that item.
+            index.index(k, Set.of(), dependencies);
             VarHandle.fullFence();
             if (token.isEnded() || !log.isQuietSince(token) && log.isStale(token,
                     canonical != null ? canonical : k.canonical(), dependencies)) {
-                if (old == null) {
-                    index.unindex(k, dependencies);
-                } else {
-                    index.index(k, dependencies, oldDependencies);
-                }
+                index.index(k, dependencies, oldDependencies);
                 return old;
             }
             if (old != null) {
                 old.markRemoved();
+                index.index(k, oldDependencies, dependencies);
             }
             return entry;
         });

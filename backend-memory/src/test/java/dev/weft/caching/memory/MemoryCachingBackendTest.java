@@ -318,6 +318,96 @@ class MemoryCachingBackendTest {
     }
 
     @Test
+    void anItemThatNeverExpiresIsReadFresh() {
+        store("a", "A", "d");
+        ItemRead read = backend.read(key("a"));
+        assertThat(read.state()).isEqualTo(ItemRead.State.FRESH);
+        assertThat(read.item().value()).isEqualTo("A");
+        assertThat(read.item().dependencies()).containsExactly("d");
+    }
+
+    @Test
+    void aStoreEndsTheLoadSoASecondStoreThroughItsTokenIsRefused() {
+        LoadToken plain = backend.beginLoad(key("a"));
+        assertThat(backend.set(plain, CacheItem.of("first"))).isTrue();
+        assertThat(backend.isStale(plain, Set.of())).as("an ended load").isTrue();
+        assertThat(backend.set(plain, CacheItem.of("second"))).isFalse();
+        assertThat(value("a")).isEqualTo("first");
+
+        LoadToken withDependencies = backend.beginLoad(key("b"));
+        assertThat(backend.set(withDependencies, CacheItem.of("first", null, null, List.of("d")))).isTrue();
+        assertThat(backend.isStale(withDependencies, Set.of("d"))).as("an ended load").isTrue();
+        assertThat(backend.set(withDependencies, CacheItem.of("second", null, null, List.of("d")))).isFalse();
+        assertThat(value("b")).isEqualTo("first");
+    }
+
+    @Test
+    void anAbandonedLoadOrAClosedBackendIsStale() {
+        LoadToken abandoned = backend.beginLoad(key("a"));
+        backend.abandon(abandoned);
+        assertThat(backend.isStale(abandoned, Set.of())).isTrue();
+        assertThat(backend.isStale(abandoned, null)).isTrue();
+
+        LoadToken open = backend.beginLoad(key("b"));
+        assertThat(backend.isStale(open, Set.of())).isFalse();
+        backend.close();
+        assertThat(backend.isStale(open, Set.of())).as("a closed backend stores nothing").isTrue();
+    }
+
+    @Test
+    void anExpiredItemLeavesTheDependencyIndex() {
+        // the item expired under "old" must not take a later item of the same key with it when "old" is invalidated
+        LoadToken t = backend.beginLoad(key("a"));
+        backend.set(t, CacheItem.of("A", Expiration.of(Duration.ofSeconds(10), null), List.of("old")));
+        advance(Duration.ofSeconds(11));
+        assertThat(value("a")).isEqualTo("<absent>");
+        store("a", "A2", "new");
+        backend.invalidateDependency("old");
+        assertThat(value("a")).isEqualTo("A2");
+
+        LoadToken u = backend.beginLoad(key("b"));
+        backend.set(u, CacheItem.of("B", Expiration.of(Duration.ofSeconds(10), null), List.of("old")));
+        advance(Duration.ofSeconds(11));
+        backend.cleanUp();
+        store("b", "B2", "new");
+        backend.invalidateDependency("old");
+        assertThat(value("b")).as("expired by cleanUp").isEqualTo("B2");
+    }
+
+    @Test
+    void anEvictedItemLeavesTheDependencyIndex() {
+        MemoryCachingBackend weighed = MemoryCachingBackend.builder()
+                .maximumWeight(10, (k, item) -> (Integer) item.value()).executor(Runnable::run).build();
+        try {
+            weighed.set(weighed.beginLoad(key("a")), CacheItem.of(100, null, null, List.of("old")));
+            weighed.cleanUp();
+            assertThat(weighed.get(key("a"))).as("over the maximum weight").isNull();
+            weighed.set(weighed.beginLoad(key("a")), CacheItem.of(1, null, null, List.of("new")));
+            weighed.invalidateDependency("old");
+            assertThat(weighed.get(key("a")).value()).isEqualTo(1);
+        } finally {
+            weighed.close();
+        }
+    }
+
+    @Test
+    void cleanUpRunsCaffeinesPendingEvictionsAtOnce() {
+        // maintenance handed to an executor that has not run it yet, as a busy pool would
+        List<Runnable> pending = new java.util.ArrayList<>();
+        MemoryCachingBackend weighed = MemoryCachingBackend.builder()
+                .maximumWeight(10, (k, item) -> (Integer) item.value()).executor(pending::add).build();
+        try {
+            weighed.set(weighed.beginLoad(key("heavy")), CacheItem.of(100));
+            weighed.set(weighed.beginLoad(key("light")), CacheItem.of(1));
+            weighed.cleanUp();
+            assertThat(weighed.get(key("heavy"))).isNull();
+            assertThat(weighed.estimatedSize()).isEqualTo(1);
+        } finally {
+            weighed.close();
+        }
+    }
+
+    @Test
     void builderRejectsBadValuesNamingThem() {
         assertThatThrownBy(() -> MemoryCachingBackend.builder().maximumSize(-5))
                 .hasMessageContaining("maximumSize").hasMessageContaining("-5");

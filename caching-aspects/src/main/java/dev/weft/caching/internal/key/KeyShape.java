@@ -157,7 +157,7 @@ public final class KeyShape {
      * {@link CacheKey} and every argument is a scalar key parameter, the arguments become the key's components.
      */
     public ItemKey key(Object target) {
-        if (forms != null && keyParams.length == 0 && isPlain(target)) {
+        if (forms != null && keyParams.length == 0 && isPlain(target) && fitsBounded()) {
             return key0;
         }
         return keyOf(target, new Object[arity]);

@@ -18,7 +18,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -394,7 +393,8 @@ enum Scalar {
         try {
             into[0] = parse.apply(s.substring(at, end));
             return end;
-        } catch (IllegalArgumentException | DateTimeParseException | ArithmeticException e) {
+        } catch (IllegalArgumentException | java.time.DateTimeException | ArithmeticException e) {
+            // DateTimeException: also a zone or offset unknown here (another instance may have a newer tz database)
             return -1;
         }
     }
