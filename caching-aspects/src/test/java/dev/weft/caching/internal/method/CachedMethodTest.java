@@ -8,6 +8,9 @@ import dev.weft.caching.backend.CachingBackend;
 import dev.weft.caching.backend.ItemKey;
 import dev.weft.caching.internal.CachingRuntime;
 import dev.weft.caching.testing.LogRecorder;
+import dev.weft.caching.transaction.TransactionScope;
+import dev.weft.caching.transaction.internal.TrackedTransaction;
+import dev.weft.caching.transaction.internal.Transactions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,9 +39,11 @@ import static org.awaitility.Awaitility.await;
 class CachedMethodTest {
 
     static final String OFF = "cached-method-test-off";
+    static final String SHORT_WAIT = "cached-method-test-short-wait";
 
     static {
         CachingRuntime.setProfile(CachingProfile.builder(OFF).enabled(false).build());
+        CachingRuntime.setProfile(CachingProfile.builder(SHORT_WAIT).loadWaitTimeout(Duration.ofSeconds(1)).build());
     }
 
     @SuppressWarnings("unused")
@@ -63,9 +68,9 @@ class CachedMethodTest {
             return "o" + id;
         }
 
-        @Cached
-        private String secret(int id) {
-            return "s" + id;
+        @Cached(profile = SHORT_WAIT)
+        String quick(int id) {
+            return "q" + id;
         }
 
         @Cached
@@ -206,10 +211,11 @@ class CachedMethodTest {
 
     @Test
     void backgroundReloadsCanCallAPrivateMethod() throws Exception {
-        CachedMethod m = cached("secret", int.class);
+        CachedMethod m = new CachedMethod(PrivateMethod.class.getDeclaredMethod("secret", int.class),
+                new String[] {"id"});
         Method accessible = m.accessibleMethod();
         assertThat(accessible).isNotNull();
-        assertThat(accessible.invoke(new Svc(), 4)).isEqualTo("s4");
+        assertThat(accessible.invoke(new PrivateMethod(), 4)).isEqualTo("s4");
         assertThat(m.accessibleMethod()).isSameAs(accessible);
     }
 
@@ -347,6 +353,7 @@ class CachedMethodTest {
         assertThat(result.get()).isEqualTo("joiner ran");
         assertThat(stillInterrupted).isTrue();
         assertThat(m.statistics().snapshot().uncachedCalls()).isEqualTo(1);
+        assertThat(m.statistics().snapshot().waits()).as("it waited once").isEqualTo(1);
         assertThat(owner.complete("owner")).isEqualTo("owner");
         assertThat(backend.valueOf(key)).isEqualTo("owner");
     }
@@ -410,6 +417,88 @@ class CachedMethodTest {
                 .startsWith(m.display() + ": the caching backend failed to read; not serving an expired value"));
     }
 
+    @Test
+    void aJoinerDoesNotTakeAResultLoadedInsideATransactionThatWrote() throws Exception {
+        // DESIGN section 12: another thread must not see a value that may show the transaction's uncommitted rows
+        CachedMethod m = cached("name", int.class);
+        try (TransactionScope scope = Transactions.begin()) {
+            Load owner = m.load(key(m, 1), null, new Object[] {1});
+            CompletableFuture<Object> joiner = CompletableFuture.supplyAsync(() -> call(m, () -> "committed", 1));
+            await().atMost(Duration.ofSeconds(5)).until(() -> m.statistics().snapshot().waits() == 1);
+            ((TrackedTransaction) scope).invalidatedKey("a row the transaction updated");
+            assertThat(owner.complete("uncommitted")).isEqualTo("uncommitted");
+            assertThat(joiner.get(5, TimeUnit.SECONDS)).isEqualTo("committed");
+            scope.afterRollback();
+        }
+    }
+
+    @Test
+    void aJoinerOfALoadWhoseResultCouldNotBeStoredLoadsItself() throws Exception {
+        CachedMethod m = new CachedMethod(NestedCallsTest.EmptyDependency.class.getDeclaredMethod("find",
+                String.class), new String[] {"region"});
+        Load owner = m.load(key(m, ""), null, new Object[] {""});
+        CompletableFuture<Object> joiner = CompletableFuture.supplyAsync(() -> call(m, () -> "joiner's", ""));
+        await().atMost(Duration.ofSeconds(5)).until(() -> m.statistics().snapshot().waits() == 1);
+        assertThat(owner.complete("owner's")).isEqualTo("owner's");
+        assertThat(joiner.get(5, TimeUnit.SECONDS)).isEqualTo("joiner's");
+        assertThat(backend.items).isEmpty();
+    }
+
+    @Test
+    void anOwnerTakenOverBeforeItsLoadBeganEndsItsTokenBeforeItsBodyRuns() throws Exception {
+        CachedMethod m = cached("quick", int.class);
+        CountDownLatch inBeginLoad = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        backend.onBeginLoad = () -> {
+            if (inBeginLoad.getCount() > 0) {
+                inBeginLoad.countDown();
+                awaitLatch(release);
+            }
+        };
+        AtomicBoolean tokenEndedBeforeBody = new AtomicBoolean();
+        CompletableFuture<Object> owner = CompletableFuture.supplyAsync(() -> call(m, () -> {
+            // the taker-over's token began first (the owner's beginLoad was held back)
+            tokenEndedBeforeBody.set(backend.abandoned.contains(backend.begun.get(1)));
+            return "late";
+        }, 1));
+        awaitLatch(inBeginLoad);
+        // waits out the owner's load wait timeout (1 s), then takes the flight over
+        assertThat(call(m, () -> "taker-over", 1)).isEqualTo("taker-over");
+        assertThat(m.statistics().snapshot().waitTimeouts()).isEqualTo(1);
+        release.countDown();
+        assertThat(owner.get(5, TimeUnit.SECONDS)).isEqualTo("late");
+        assertThat(tokenEndedBeforeBody).isTrue();
+        assertThat(backend.valueOf(key(m, 1))).as("the late result is not stored").isEqualTo("taker-over");
+    }
+
+    @Test
+    void anOwnerThatWaitedForAnotherInstanceGetsAFullLoadWaitTimeoutForItsBody() throws Exception {
+        CachedMethod m = cached("quick", int.class);
+        AtomicBoolean first = new AtomicBoolean(true);
+        backend.peer = t -> {
+            if (first.getAndSet(false)) {
+                // another instance's load of the key, slower than the load wait timeout (1 s), that stored nothing:
+                // the duration is what is tested here, not a synchronisation
+                sleep(1_200);
+            }
+            return null;
+        };
+        Load owner = m.load(key(m, 1), null, new Object[] {1});
+        CompletableFuture<Object> joiner = CompletableFuture.supplyAsync(() -> call(m, () -> "joiner", 1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> m.statistics().snapshot().waits() == 1);
+        assertThat(owner.complete("owner")).isEqualTo("owner");
+        assertThat(joiner.get(5, TimeUnit.SECONDS)).as("joined, not taken over").isEqualTo("owner");
+        assertThat(m.statistics().snapshot().waitTimeouts()).isZero();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     // ---- fleet-wide single flight -----------------------------------------------------------------------------------
 
     @Test
@@ -467,5 +556,13 @@ class CachedMethodTest {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+}
+
+/** A cached method that only reflection made accessible can call: not a nestmate of the test. */
+class PrivateMethod {
+    @Cached
+    private String secret(int id) {
+        return "s" + id;
     }
 }

@@ -1,5 +1,6 @@
 package dev.weft.caching.internal.method;
 
+import dev.weft.caching.CachingContext;
 import dev.weft.caching.backend.CacheItem;
 import dev.weft.caching.backend.CachingBackend;
 import dev.weft.caching.internal.CachingRuntime;
@@ -101,6 +102,35 @@ class NestedCallsTest {
     }
 
     @Test
+    void anUncachedNestedCallHasItsOwnContextWhichEndsWithIt() throws Exception {
+        CachedMethod outer = cached("name", int.class);
+        CachedMethod off = cached("off", int.class);
+        java.util.List<CachingContext> seen = new java.util.ArrayList<>();
+        call(outer, () -> {
+            call(off, () -> {
+                seen.add(CachingContext.current());
+                return "returns";
+            }, 2);
+            try {
+                call(off, () -> {
+                    seen.add(CachingContext.current());
+                    return fail("throws");
+                }, 3);
+            } catch (IllegalStateException expected) {
+                // the body carries on
+            }
+            return "outer";
+        }, 1);
+        assertThat(seen).extracting(CachingContext::key)
+                .containsExactly(key(off, 2).canonical(), key(off, 3).canonical());
+        for (CachingContext context : seen) {
+            assertThatThrownBy(() -> context.addDependency("too late"))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageEndingWith("used after its cached body returned");
+        }
+    }
+
+    @Test
     void aResultThatCannotBeStoredIsReturnedAndItsTokenEnded() throws Exception {
         // a dependency template that renders an empty dependency key
         CachedMethod withEmpty = new CachedMethod(EmptyDependency.class.getDeclaredMethod("find", String.class),
@@ -153,6 +183,17 @@ class NestedCallsTest {
         assertThat(m.flights.size()).isZero();
     }
 
+    @Test
+    void whenTheAdapterCannotStoreTheResultTheExpiredValueStandsInInsideItsFailSafePeriod() throws Exception {
+        CachedMethod m = new CachedMethod(Adapted.class.getDeclaredMethod("resilient", int.class),
+                new String[] {"id"});
+        Unstorable expired = new Unstorable();
+        backend.putExpired(key(m, 1), CacheItem.of(expired));
+        Unstorable.failure = new IllegalStateException("cannot materialize");
+        assertThat(call(m, Unstorable::new, 1)).isInstanceOf(Unstorable.class).isNotSameAs(expired);
+        assertThat(m.statistics().snapshot().failSafeActivations()).isEqualTo(1);
+    }
+
     static final class Unstorable {
         static RuntimeException failure;
     }
@@ -179,6 +220,11 @@ class NestedCallsTest {
     static class Adapted {
         @dev.weft.caching.Cached
         Unstorable find(int id) {
+            return new Unstorable();
+        }
+
+        @dev.weft.caching.Cached(failSafe = "1h")
+        Unstorable resilient(int id) {
             return new Unstorable();
         }
     }

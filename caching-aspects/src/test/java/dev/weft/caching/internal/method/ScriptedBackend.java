@@ -40,6 +40,8 @@ class ScriptedBackend implements CachingBackend {
     volatile boolean failStores;
     /** Whether {@code read} throws. */
     volatile boolean failReads;
+    /** Whether {@code isStale} throws. */
+    volatile boolean failIsStale;
     /** What {@code isStale} answers. */
     volatile boolean stale = true;
 
@@ -113,6 +115,9 @@ class ScriptedBackend implements CachingBackend {
 
     @Override
     public boolean isStale(LoadToken load, Set<String> dependencies) {
+        if (failIsStale) {
+            throw new IllegalStateException("the backend lost its connection");
+        }
         return stale;
     }
 
