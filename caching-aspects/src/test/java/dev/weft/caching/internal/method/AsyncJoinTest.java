@@ -10,10 +10,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import reactor.core.publisher.Mono;
+
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.weft.caching.internal.method.CachedMethodTest.call;
@@ -33,6 +36,11 @@ class AsyncJoinTest {
         @Cached
         CompletableFuture<String> find(int id) {
             return CompletableFuture.completedFuture("f" + id);
+        }
+
+        @Cached
+        Mono<String> lazy(int id) {
+            return Mono.just("l" + id);
         }
     }
 
@@ -169,5 +177,28 @@ class AsyncJoinTest {
         assertThat(backend.abandoned).containsExactlyElementsOf(backend.begun);
         assertThat(backend.items).isEmpty();
         assertThat(m.flights.size()).as("the next call loads again").isZero();
+    }
+
+    @Test
+    void aLazyResultStartsOnceWhenAJoinerSubscribesEvenIfTheOwnersCallerNeverDoes() throws Exception {
+        backend.stale = false;
+        CachedMethod lazy = new CachedMethod(Svc.class.getDeclaredMethod("lazy", int.class), new String[] {"id"});
+        ItemKey lazyKey = key(lazy, 1);
+        Load owner = lazy.load(lazyKey, null, new Object[] {1});
+        CompletableFuture<Object> joiner = CompletableFuture.supplyAsync(
+                () -> call(lazy, () -> Mono.just("joiner ran"), 1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> lazy.statistics().snapshot().waits() == 1);
+        AtomicInteger subscriptions = new AtomicInteger();
+        Mono<String> body = Mono.fromCallable(() -> {
+            subscriptions.incrementAndGet();
+            return "owner";
+        });
+        Mono<?> ownersView = (Mono<?>) owner.complete(body);
+        Mono<?> joinersView = (Mono<?>) joiner.get(5, TimeUnit.SECONDS);
+        assertThat(subscriptions).as("lazy until someone subscribes").hasValue(0);
+        assertThat(joinersView.block(Duration.ofSeconds(5))).isEqualTo("owner");
+        assertThat(ownersView.block(Duration.ofSeconds(5))).isEqualTo("owner");
+        assertThat(subscriptions).hasValue(1);
+        assertThat(backend.valueOf(lazyKey)).isEqualTo("owner");
     }
 }
