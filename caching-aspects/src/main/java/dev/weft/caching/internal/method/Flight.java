@@ -93,11 +93,6 @@ final class Flight extends CompletableFuture<Outcome> {
         return isDone();
     }
 
-    /** The outcome, or {@code null} while there is none. */
-    Outcome outcomeNow() {
-        return getNow(null);
-    }
-
     /**
      * Waits for the outcome until {@code untilNanos} (a {@code System.nanoTime()} value) or the flight's deadline,
      * whichever comes first. An interrupted caller stops waiting and keeps its interrupt status.

@@ -29,67 +29,6 @@ public final class MethodStatistics {
     final LongAdder softTimeouts = new LongAdder();
     final LongAdder backgroundLoads = new LongAdder();
 
-    public long hits() {
-        return hits.sum();
-    }
-
-    public long misses() {
-        return misses.sum();
-    }
-
-    public long loads() {
-        return loads.sum();
-    }
-
-    public long loadFailures() {
-        return loadFailures.sum();
-    }
-
-    public long loadNanos() {
-        return loadNanos.sum();
-    }
-
-    public long waits() {
-        return waits.sum();
-    }
-
-    public long waitTimeouts() {
-        return waitTimeouts.sum();
-    }
-
-    public long staleWriteBacksPrevented() {
-        return staleWriteBacksPrevented.sum();
-    }
-
-    public long uncachedCalls() {
-        return uncached.sum();
-    }
-
-    public long staleServed() {
-        return staleServed.sum();
-    }
-
-    public long failSafeActivations() {
-        return failSafeActivations.sum();
-    }
-
-    public long softTimeouts() {
-        return softTimeouts.sum();
-    }
-
-    public long backgroundLoads() {
-        return backgroundLoads.sum();
-    }
-
-    /** Values stored: completed loads minus the stores refused as stale. */
-    public long stores() {
-        return loads.sum() - staleWriteBacksPrevented.sum();
-    }
-
-    public long invalidations() {
-        return invalidations.sum();
-    }
-
     /** Counts an invalidation of one of this method's keys issued in this instance. */
     public void invalidated() {
         invalidations.increment();
