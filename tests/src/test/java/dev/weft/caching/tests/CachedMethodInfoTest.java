@@ -59,6 +59,19 @@ class CachedMethodInfoTest {
         }
     }
 
+    @CachingConfiguration(failSafe = "30s", softTimeout = "200ms", eagerRefresh = "80%")
+    static class ResilientCatalog {
+        @Cached(absoluteExpiration = "1m")
+        String product(long id) {
+            return "p" + id;
+        }
+
+        @Cached(absoluteExpiration = "1m", failSafe = "none", eagerRefresh = "0.5")
+        String stock(long id) {
+            return "s" + id;
+        }
+    }
+
     static class FirstUsedByTheListenerTest {
         @Cached
         String value(int id) {
@@ -100,6 +113,23 @@ class CachedMethodInfoTest {
         assertThat(settings.loadWaitTimeout()).as("the profile's").isEqualTo(Duration.ofSeconds(7));
         assertThat(settings.autoReload()).isFalse();
         assertThat(settings.enabled()).isTrue();
+    }
+
+    @Test
+    void theResilienceSettingsOfACachingConfigurationApplyToItsMethodsUnlessAMethodSetsItsOwn() {
+        ResilientCatalog catalog = new ResilientCatalog();
+        catalog.product(1);
+        catalog.stock(1);
+
+        CachingProfile product = find(ResilientCatalog.class, "product").settings();
+        assertThat(product.failSafe()).as("the class's").isEqualTo(Duration.ofSeconds(30));
+        assertThat(product.softTimeout()).as("the class's").isEqualTo(Duration.ofMillis(200));
+        assertThat(product.eagerRefresh()).as("the class's").isEqualTo(0.8);
+
+        CachingProfile stock = find(ResilientCatalog.class, "stock").settings();
+        assertThat(stock.failSafe()).as("the method's: off").isEqualTo(Duration.ZERO);
+        assertThat(stock.softTimeout()).as("the class's").isEqualTo(Duration.ofMillis(200));
+        assertThat(stock.eagerRefresh()).as("the method's").isEqualTo(0.5);
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.weft.caching.backend.ItemKey;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.LongSupplier;
 
 /**
  * Logs the expired values one method serves: at most one line per method per minute, with how many were served
@@ -19,11 +20,19 @@ final class StaleLog {
     private static final long INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final String display;
-    private final AtomicLong nextLine = new AtomicLong(System.nanoTime());
+    private final LongSupplier nanoClock;
+    private final AtomicLong nextLine;
     private final AtomicLongArray sinceLastLine = new AtomicLongArray(StaleReason.values().length);
 
     StaleLog(String display) {
+        this(display, System::nanoTime);
+    }
+
+    /** With the clock that tells when the next line is due (tests advance it by hand). */
+    StaleLog(String display, LongSupplier nanoClock) {
         this.display = display;
+        this.nanoClock = nanoClock;
+        this.nextLine = new AtomicLong(nanoClock.getAsLong());
     }
 
     void served(StaleReason reason, ItemKey key) {
@@ -31,7 +40,7 @@ final class StaleLog {
         if (LOG.isDebugEnabled()) {
             LOG.debug("{}: served an expired value of {} ({})", display, key, reason);
         }
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         long next = nextLine.get();
         if (now - next >= 0 && nextLine.compareAndSet(next, now + INTERVAL_NANOS)) {
             long autoReload = sinceLastLine.getAndSet(StaleReason.AUTO_RELOAD.ordinal(), 0);
