@@ -38,21 +38,29 @@ public class QualityReport {
     }
 
     public static void main(String[] args) throws Exception {
-        Path xml = Path.of(args[0]);
+        // one mutations.xml, or several separated by commas (runs narrowed by targetClasses, e.g. re-running one
+        // package after new tests): a later file replaces every mutant of the top-level classes it mutated
+        String[] xmls = args[0].split(",");
         Map<String, String> equivalent = equivalents(Path.of(args[1]));
         Path out = Path.of(args[2]);
         String targets = args.length > 3 ? args[3] : "";
 
-        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(xml.toFile());
-        NodeList nodes = doc.getElementsByTagName("mutation");
         List<Mutant> mutants = new ArrayList<>();
-        for (int i = 0; i < nodes.getLength(); i++) {
-            Element e = (Element) nodes.item(i);
-            String cls = text(e, "mutatedClass");
-            String outer = cls.contains("$") ? cls.substring(0, cls.indexOf('$')) : cls;
-            String pkg = outer.substring(0, outer.lastIndexOf('.'));
-            mutants.add(new Mutant(pkg, cls, text(e, "mutatedMethod"), Integer.parseInt(text(e, "lineNumber")),
-                    text(e, "mutator"), text(e, "description"), e.getAttribute("status")));
+        for (String xml : xmls) {
+            Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of(xml).toFile());
+            NodeList nodes = doc.getElementsByTagName("mutation");
+            List<Mutant> run = new ArrayList<>();
+            for (int i = 0; i < nodes.getLength(); i++) {
+                Element e = (Element) nodes.item(i);
+                String cls = text(e, "mutatedClass");
+                String pkg = outer(cls).substring(0, outer(cls).lastIndexOf('.'));
+                run.add(new Mutant(pkg, cls, text(e, "mutatedMethod"), Integer.parseInt(text(e, "lineNumber")),
+                        text(e, "mutator"), text(e, "description"), e.getAttribute("status")));
+            }
+            java.util.Set<String> replaced = new java.util.HashSet<>();
+            run.forEach(m -> replaced.add(outer(m.cls())));
+            mutants.removeIf(m -> replaced.contains(outer(m.cls())));
+            mutants.addAll(run);
         }
 
         Map<String, int[]> byPackage = new TreeMap<>();
@@ -80,6 +88,10 @@ public class QualityReport {
                 .append("against mutants: the invalidation package is judged by the unit tests of `caching-aspects` ")
                 .append("alone, a lower bound.\n\n");
         md.append("Command:\n\n```\n./mvnw -B -ntp -Pmutation -pl tests -am verify -Dmaven.test.skip.exec=true\n```\n\n");
+        if (xmls.length > 1) {
+            md.append("This report merges ").append(xmls.length).append(" runs of that command narrowed with ")
+                    .append("`-DtargetClasses` (a later run replaces the classes it mutated).\n\n");
+        }
         md.append("Mutated: `").append(targets.replace(",", "`, `")).append("`. Score = killed / all mutants ")
                 .append("(a mutant no test reaches counts as surviving). Target: at least ")
                 .append(Math.round(TARGET * 100)).append(" % in"
@@ -146,4 +158,10 @@ public class QualityReport {
         NodeList n = e.getElementsByTagName(tag);
         return n.getLength() == 0 ? "" : n.item(0).getTextContent();
     }
+
+    /** The top-level class of a binary class name. */
+    private static String outer(String cls) {
+        return cls.contains("$") ? cls.substring(0, cls.indexOf('$')) : cls;
+    }
+
 }
