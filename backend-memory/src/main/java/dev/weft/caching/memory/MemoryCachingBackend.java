@@ -166,6 +166,9 @@ public final class MemoryCachingBackend implements CachingBackend {
             return false;
         }
         Entry entry = Entry.of(item, item.expiration().expires() ? ticker.read() : 0);
+        // Hidden until the store has passed its checks (a reader treats it as absent); both paths below end by
+        // showing it or by taking it out again.
+        entry.hide();
         if (dependencies.isEmpty()) {
             // The common case, no dependencies and no entry for the key: putIfAbsent, not compute. Caffeine's compute
             // allocates a context and two lambdas besides ours, and this was 20 % of a miss's bytes (issue 19's
@@ -176,7 +179,6 @@ public final class MemoryCachingBackend implements CachingBackend {
             // entry and removes it; shown afterwards, an entry no longer in the map is seen by nobody. With
             // dependencies the index must change atomically with the map (an index update racing another store of the
             // key could drop that store's index entry), so those take the compute below.
-            entry.hide();
             Entry present = map.putIfAbsent(key, entry);
             if (present == null) {
                 VarHandle.fullFence();
@@ -190,7 +192,6 @@ public final class MemoryCachingBackend implements CachingBackend {
                 token.end();
                 return !stale;
             }
-            entry.show();
         }
         Entry stored = map.compute(key, (k, old) -> {
             Set<String> oldDependencies = old == null ? Set.of() : old.dependencies();
@@ -213,7 +214,30 @@ public final class MemoryCachingBackend implements CachingBackend {
             return entry;
         });
         token.end();
-        return stored == entry;
+        if (stored != entry) {
+            return false;
+        }
+        // A clear finds the keys to remove by walking the map, and an entry that a compute is still putting in is not
+        // in the walk yet (its check above came before the clear began, its insertion after the walk): the index
+        // handshake covers invalidations of a key or a dependency, not clears. So the same handshake as the path
+        // without dependencies, for clears: the entry is in the map, fence, then look for a clear that began after
+        // the load. Either this sees it and takes the entry out, or the clear, which came after, walks the map
+        // with the entry in it. Found by StaleWriteBackRaceTest under load (a value loaded before a clear was served
+        // after it); StoreInterleavingTest#aClearWhileAStoreOfANewKeyIsPastItsCheckIsNeverOutlivedByTheStore shows it.
+        VarHandle.fullFence();
+        if (log.clearedSince(token)) {
+            map.compute(key, (k, e) -> {
+                if (e != entry) {
+                    return e;
+                }
+                e.markRemoved();
+                index.unindex(k, e.dependencies());
+                return null;
+            });
+            return false;
+        }
+        entry.show();
+        return true;
     }
 
     @Override

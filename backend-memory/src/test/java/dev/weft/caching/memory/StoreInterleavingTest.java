@@ -9,9 +9,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -251,4 +254,64 @@ class StoreInterleavingTest {
         return t.getState() == Thread.State.BLOCKED && Arrays.stream(t.getStackTrace()).anyMatch(
                 f -> f.getClassName().equals(MemoryCachingBackend.class.getName()) && f.getMethodName().equals("remove"));
     }
+
+    /**
+     * A clear that begins and ends while a store of a new key is inside its compute, past its check and before the
+     * map holds the entry: the clear walks the map and finds nothing, so the store must see the clear after its
+     * insertion and take the entry out. Defect found by StaleWriteBackRaceTest under load: such an entry, loaded
+     * before the clear, was served after it, until the next invalidation. Fails without the check after the compute
+     * in {@code MemoryCachingBackend.set}. The clear runs on the storing thread, from the item's dependency set when
+     * the check inside the compute reads it (a clear of a map without entries takes no lock).
+     */
+    @Test
+    void aClearWhileAStoreOfANewKeyIsPastItsCheckIsNeverOutlivedByTheStore() {
+        LoadToken load = backend.beginLoad(ItemKey.of("k"));
+        // an unrelated invalidation after the load began: the store's checks then read the item's dependencies
+        backend.invalidate("unrelated");
+        AtomicInteger clears = new AtomicInteger();
+        Set<String> dependencies = new AbstractSet<>() {
+            @Override
+            public Iterator<String> iterator() {
+                boolean insideTheCompute = StackWalker.getInstance().walk(frames -> frames.anyMatch(f ->
+                        f.getClassName().equals(ConcurrentHashMap.class.getName())
+                                && f.getMethodName().equals("compute")))
+                        && StackWalker.getInstance().walk(frames -> frames.anyMatch(f ->
+                        f.getMethodName().equals("isStale")));
+                if (insideTheCompute && clears.getAndIncrement() == 0) {
+                    backend.clear();
+                }
+                return List.of("d").iterator();
+            }
+
+            @Override
+            public int size() {
+                return 1;
+            }
+        };
+        CacheItem loadedBeforeTheClear = new CacheItem() {
+            @Override
+            public Object value() {
+                return "before the clear";
+            }
+
+            @Override
+            public Set<String> dependencies() {
+                return dependencies;
+            }
+
+            @Override
+            public Expiration expiration() {
+                return Expiration.NEVER;
+            }
+        };
+
+        boolean stored = backend.set(load, loadedBeforeTheClear);
+
+        assertThat(clears).as("the clear ran inside the store's compute").hasValue(1);
+        assertThat(stored).isFalse();
+        assertThat(value("k")).isEqualTo("<absent>");
+        assertThat(store("k", "after the clear", Expiration.NEVER, "d")).isTrue();
+        assertThat(value("k")).isEqualTo("after the clear");
+    }
+
 }

@@ -153,13 +153,16 @@ public final class InvalidationLog {
 
     /** Marks the end of an invalidation or clear. */
     public void end(Invalidation invalidation) {
-        long s = sequence.incrementAndGet();
         if (invalidation == CLEAR) {
+            // the number is taken under the lock, as beginClear takes its own, so that lastClear never moves back: an
+            // end that took its number earlier but wrote it after a later clear's begin and end would hide that clear
+            // from a load begun in between
             synchronized (this) {
-                lastClear = s;
+                lastClear = sequence.incrementAndGet();
                 activeClears--;
             }
         } else {
+            long s = sequence.incrementAndGet();
             long now = clock.getAsLong();
             marks.compute(invalidation.target, (k, m) -> {
                 // m cannot be null: an active mark is never pruned
@@ -196,6 +199,11 @@ public final class InvalidationLog {
             }
         }
         return false;
+    }
+
+    /** Whether a clear is in progress, or one began or ended after the load of {@code t} began. */
+    public boolean clearedSince(Token t) {
+        return t.start < refuseBefore || activeClears > 0 || lastClear > t.start;
     }
 
     /**

@@ -3,10 +3,12 @@ package dev.weft.caching.memory.internal;
 import dev.weft.caching.backend.ItemKey;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The invalidation log's memory: marks are forgotten only once they are older than the retention time and more than
@@ -75,4 +77,32 @@ class InvalidationLogTest {
         assertThat(t.start()).isEqualTo(2);
         assertThat(t).hasToString("LoadToken{k, start=2}");
     }
+
+    /**
+     * Two clears overlap a load, and the first ends late: the end of a clear that took its sequence number before the
+     * second clear began, but wrote it after the second had ended, must not move the last clear back before the
+     * load. Defect found by StaleWriteBackRaceTest under load (a value loaded before a clear served after it): the
+     * end took its number outside the lock and wrote it as the last clear, so the load's store passed its check and
+     * outlived the second clear. Fails without the fix (the number taken under the lock). The late end is held by
+     * this thread owning the log's lock, which the end needs.
+     */
+    @Test
+    void aClearThatEndsLateNeverHidesAClearThatBeganAfterTheLoad() throws Exception {
+        InvalidationLog.Invalidation first = log.beginClear();
+        Thread lateEnd;
+        InvalidationLog.Token load;
+        synchronized (log) {
+            lateEnd = new Thread(() -> log.end(first), "late-end");
+            lateEnd.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> lateEnd.getState() == Thread.State.BLOCKED);
+            load = log.begin(key);
+            // the second clear begins after the load (which read the value it will store before the clear's
+            // removal) and ends, while the first one's end is still waiting
+            log.end(log.beginClear());
+        }
+        lateEnd.join(10_000);
+        assertThat(lateEnd.isAlive()).isFalse();
+        assertThat(log.isStale(load, "k", Set.of())).as("a clear began after the load").isTrue();
+    }
+
 }
