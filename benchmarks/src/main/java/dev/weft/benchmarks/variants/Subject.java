@@ -72,6 +72,9 @@ public final class Subject implements AutoCloseable {
             case "weftTwoLevel":
                 // not in NAMES: measured by the Redis level's benchmark (dev.weft.benchmarks.l2), not in part 1's tables
                 return TwoLevelSubject.open(name, source);
+            case "weftSynced":
+                // not in NAMES either: the memory backend behind the Redis invalidator, measured with weftTwoLevel
+                return TwoLevelSubject.synced(name, source);
             default:
                 throw new IllegalArgumentException("unknown variant '" + name + "'; one of " + NAMES);
         }

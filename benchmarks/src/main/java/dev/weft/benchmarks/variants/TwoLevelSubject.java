@@ -4,6 +4,8 @@ import dev.weft.benchmarks.subjects.CatalogSource;
 import dev.weft.benchmarks.subjects.woven.WeftCatalogService;
 import dev.weft.caching.CachingServices;
 import dev.weft.caching.memory.MemoryCachingBackend;
+import dev.weft.caching.redis.RedisCacheInvalidator;
+import dev.weft.caching.redis.RedisCacheInvalidatorOptions;
 import dev.weft.caching.redis.backend.JsonValueSerializer;
 import dev.weft.caching.redis.backend.RedisCachingBackend;
 import dev.weft.caching.redis.backend.RedisCachingBackendOptions;
@@ -33,4 +35,22 @@ final class TwoLevelSubject {
             redis.close();
         });
     }
+
+    /**
+     * The memory backend of the {@code weft} variant behind the Redis invalidator (no Redis level): what a
+     * multi-instance application with only local caches runs. Its hits go through the invalidator's {@code get}.
+     */
+    static Subject synced(String name, CatalogSource source) {
+        RedisServerProcess redis = RedisServerProcess.start();
+        var backend = RedisCacheInvalidator.create(
+                MemoryCachingBackend.builder().maximumSize(CacheSpec.MAXIMUM_SIZE).build(), redis.uri(),
+                RedisCacheInvalidatorOptions.builder().build());
+        CachingServices.setDefaultBackend(backend);
+        return new Subject(name, new WeftCatalogService(source), () -> {
+            CachingServices.clear();
+            backend.close();
+            redis.close();
+        });
+    }
+
 }

@@ -1,5 +1,7 @@
 package dev.weft.caching.internal.aspects;
 
+import dev.weft.caching.backend.CacheItem;
+import dev.weft.caching.backend.CachingBackend;
 import dev.weft.caching.backend.ItemKey;
 import dev.weft.caching.internal.method.CachedMethod;
 import dev.weft.caching.internal.method.CachedMethods;
@@ -33,9 +35,12 @@ public aspect CachedMethodAspect {
     Object around() : staticCachedExecution() && args() {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(null);
-        Object hit = m.lookup(key);
-        if (hit != CachedMethod.MISS) {
-            return hit;
+        CachingBackend b = m.hitBackend();
+        if (b != null) {
+            CacheItem item = b.get(key);
+            if (item != null) {
+                return m.hit(item);
+            }
         }
         Load load = m.load(key, null, NO_ARGUMENTS);
         if (!load.mustRun()) {
@@ -55,9 +60,12 @@ public aspect CachedMethodAspect {
     Object around(Object a0) : staticCachedExecution() && args(a0) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(null, a0);
-        Object hit = m.lookup(key);
-        if (hit != CachedMethod.MISS) {
-            return hit;
+        CachingBackend b = m.hitBackend();
+        if (b != null) {
+            CacheItem item = b.get(key);
+            if (item != null) {
+                return m.hit(item);
+            }
         }
         Load load = m.load(key, null, new Object[] {a0});
         if (!load.mustRun()) {
@@ -77,9 +85,12 @@ public aspect CachedMethodAspect {
     Object around(Object a0, Object a1) : staticCachedExecution() && args(a0, a1) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(null, a0, a1);
-        Object hit = m.lookup(key);
-        if (hit != CachedMethod.MISS) {
-            return hit;
+        CachingBackend b = m.hitBackend();
+        if (b != null) {
+            CacheItem item = b.get(key);
+            if (item != null) {
+                return m.hit(item);
+            }
         }
         Load load = m.load(key, null, new Object[] {a0, a1});
         if (!load.mustRun()) {
@@ -99,9 +110,12 @@ public aspect CachedMethodAspect {
     Object around(Object a0, Object a1, Object a2) : staticCachedExecution() && args(a0, a1, a2) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(null, a0, a1, a2);
-        Object hit = m.lookup(key);
-        if (hit != CachedMethod.MISS) {
-            return hit;
+        CachingBackend b = m.hitBackend();
+        if (b != null) {
+            CacheItem item = b.get(key);
+            if (item != null) {
+                return m.hit(item);
+            }
         }
         Load load = m.load(key, null, new Object[] {a0, a1, a2});
         if (!load.mustRun()) {
@@ -121,9 +135,12 @@ public aspect CachedMethodAspect {
     Object around(Object a0, Object a1, Object a2, Object a3) : staticCachedExecution() && args(a0, a1, a2, a3) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(null, a0, a1, a2, a3);
-        Object hit = m.lookup(key);
-        if (hit != CachedMethod.MISS) {
-            return hit;
+        CachingBackend b = m.hitBackend();
+        if (b != null) {
+            CacheItem item = b.get(key);
+            if (item != null) {
+                return m.hit(item);
+            }
         }
         Load load = m.load(key, null, new Object[] {a0, a1, a2, a3});
         if (!load.mustRun()) {
@@ -143,9 +160,12 @@ public aspect CachedMethodAspect {
     Object around(Object target) : instanceCachedExecution() && this(target) && args() {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(target);
-        Object hit = m.lookup(key);
-        if (hit != CachedMethod.MISS) {
-            return hit;
+        CachingBackend b = m.hitBackend();
+        if (b != null) {
+            CacheItem item = b.get(key);
+            if (item != null) {
+                return m.hit(item);
+            }
         }
         Load load = m.load(key, target, NO_ARGUMENTS);
         if (!load.mustRun()) {
@@ -165,9 +185,12 @@ public aspect CachedMethodAspect {
     Object around(Object target, Object a0) : instanceCachedExecution() && this(target) && args(a0) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(target, a0);
-        Object hit = m.lookup(key);
-        if (hit != CachedMethod.MISS) {
-            return hit;
+        CachingBackend b = m.hitBackend();
+        if (b != null) {
+            CacheItem item = b.get(key);
+            if (item != null) {
+                return m.hit(item);
+            }
         }
         Load load = m.load(key, target, new Object[] {a0});
         if (!load.mustRun()) {
@@ -187,9 +210,12 @@ public aspect CachedMethodAspect {
     Object around(Object target, Object a0, Object a1) : instanceCachedExecution() && this(target) && args(a0, a1) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(target, a0, a1);
-        Object hit = m.lookup(key);
-        if (hit != CachedMethod.MISS) {
-            return hit;
+        CachingBackend b = m.hitBackend();
+        if (b != null) {
+            CacheItem item = b.get(key);
+            if (item != null) {
+                return m.hit(item);
+            }
         }
         Load load = m.load(key, target, new Object[] {a0, a1});
         if (!load.mustRun()) {
@@ -209,9 +235,12 @@ public aspect CachedMethodAspect {
     Object around(Object target, Object a0, Object a1, Object a2) : instanceCachedExecution() && this(target) && args(a0, a1, a2) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(target, a0, a1, a2);
-        Object hit = m.lookup(key);
-        if (hit != CachedMethod.MISS) {
-            return hit;
+        CachingBackend b = m.hitBackend();
+        if (b != null) {
+            CacheItem item = b.get(key);
+            if (item != null) {
+                return m.hit(item);
+            }
         }
         Load load = m.load(key, target, new Object[] {a0, a1, a2});
         if (!load.mustRun()) {
@@ -231,9 +260,12 @@ public aspect CachedMethodAspect {
     Object around(Object target, Object a0, Object a1, Object a2, Object a3) : instanceCachedExecution() && this(target) && args(a0, a1, a2, a3) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(target, a0, a1, a2, a3);
-        Object hit = m.lookup(key);
-        if (hit != CachedMethod.MISS) {
-            return hit;
+        CachingBackend b = m.hitBackend();
+        if (b != null) {
+            CacheItem item = b.get(key);
+            if (item != null) {
+                return m.hit(item);
+            }
         }
         Load load = m.load(key, target, new Object[] {a0, a1, a2, a3});
         if (!load.mustRun()) {
@@ -255,9 +287,12 @@ public aspect CachedMethodAspect {
         Object target = thisJoinPoint.getThis();
         Object[] args = thisJoinPoint.getArgs();
         ItemKey key = m.keys().keyOf(target, args);
-        Object hit = m.lookup(key);
-        if (hit != CachedMethod.MISS) {
-            return hit;
+        CachingBackend b = m.hitBackend();
+        if (b != null) {
+            CacheItem item = b.get(key);
+            if (item != null) {
+                return m.hit(item);
+            }
         }
         Load load = m.load(key, target, args);
         if (!load.mustRun()) {
