@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The receiving side of an invalidator: turns what the transport delivers into invalidations of a local
@@ -79,6 +80,8 @@ public final class InvalidationReceiver implements InvalidationTransport.Listene
     private final ClearCoalescer remoteClears;
     private final long boundNanos;
     private final long checkNanos;
+    /** {@code System.nanoTime} but in tests: the receiver's notion of now (deliveries, silence, the bound). */
+    private final LongSupplier nanoClock;
 
     /** Read on every hit: true while the cache must not be served. */
     private volatile boolean bypass;
@@ -88,13 +91,21 @@ public final class InvalidationReceiver implements InvalidationTransport.Listene
     private volatile long stateSinceMillis = System.currentTimeMillis();
     private volatile long subscribedAtMillis;
     /** When anything last arrived (or the subscription was confirmed): the start of a blind period. */
-    private volatile long lastDeliveryNanos = System.nanoTime();
+    private volatile long lastDeliveryNanos;
     private long lastSilenceClearNanos;
     private ScheduledFuture<?> stalenessTimer;
     private ScheduledFuture<?> gapTimer;
 
     public InvalidationReceiver(InvalidatorRuntime runtime, InvalidatorOptions options, Target target) {
+        this(runtime, options, target, System::nanoTime);
+    }
+
+    /** As above, with the clock given (tests move it to reach the silence, forget and staleness times). */
+    InvalidationReceiver(InvalidatorRuntime runtime, InvalidatorOptions options, Target target,
+                         LongSupplier nanoClock) {
         this.runtime = runtime;
+        this.nanoClock = nanoClock;
+        this.lastDeliveryNanos = nanoClock.getAsLong();
         this.options = options;
         this.target = target;
         this.boundNanos = options.maxStalenessWhileDisconnected().toNanos();
@@ -169,7 +180,7 @@ public final class InvalidationReceiver implements InvalidationTransport.Listene
 
     @Override
     public void onMessage(byte[] bytes) {
-        lastDeliveryNanos = System.nanoTime();
+        lastDeliveryNanos = nanoClock.getAsLong();
         try {
             receive(bytes);
         } catch (RuntimeException e) {
@@ -191,7 +202,7 @@ public final class InvalidationReceiver implements InvalidationTransport.Listene
             // whatever was missed before this moment is gone with the cache
             target.clear();
             subscribedAtMillis = System.currentTimeMillis();
-            lastDeliveryNanos = System.nanoTime();
+            lastDeliveryNanos = nanoClock.getAsLong();
             runtime.counters.subscriptions.increment();
             InvalidatorStatus.State previous = state;
             setState(InvalidatorStatus.State.CONNECTED);
@@ -267,7 +278,7 @@ public final class InvalidationReceiver implements InvalidationTransport.Listene
             }
             return;
         }
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         SequenceTracker.Verdict verdict;
         switch (m.type()) {
             case INVALIDATION:
@@ -298,6 +309,9 @@ public final class InvalidationReceiver implements InvalidationTransport.Listene
                     + "recently heard, and cleared the local cache (are publish-only clients created per task and "
                     + "never closed?)", runtime.name, MAX_SENDERS);
             remoteClears.request();
+            // the silent senders go first: with none left, a bypass for their silence must end here, since no check
+            // will report them as forgotten
+            silenceChanged();
         }
         if (verdict.lost() > 0) {
             lost(verdict.lost(), verdict.lostDescription());
@@ -356,7 +370,7 @@ public final class InvalidationReceiver implements InvalidationTransport.Listene
                 || state == InvalidatorStatus.State.CLOSED) {
             return;
         }
-        long delay = Math.max(0, deadline - System.nanoTime());
+        long delay = Math.max(0, deadline - nanoClock.getAsLong());
         gapTimer = runtime.timers.schedule(this::checkGaps, delay, TimeUnit.NANOSECONDS);
     }
 
@@ -374,7 +388,7 @@ public final class InvalidationReceiver implements InvalidationTransport.Listene
             if (state != InvalidatorStatus.State.CONNECTED) {
                 return; // nothing arrives while disconnected; the next subscription starts afresh
             }
-            long now = System.nanoTime();
+            long now = nanoClock.getAsLong();
             SequenceTracker.Expired expired = tracker.expire(now);
             if (expired.lost() > 0) {
                 lost(expired.lost(), expired.lostDescription());
@@ -444,7 +458,7 @@ public final class InvalidationReceiver implements InvalidationTransport.Listene
     private void scheduleStalenessBound() {
         cancel(stalenessTimer);
         // one check period early: a timer that fires late on a loaded machine still keeps the bound
-        long delay = Math.max(0, lastDeliveryNanos + boundNanos - checkNanos - System.nanoTime());
+        long delay = Math.max(0, lastDeliveryNanos + boundNanos - checkNanos - nanoClock.getAsLong());
         stalenessTimer = runtime.timers.schedule(() -> {
             synchronized (InvalidationReceiver.this) {
                 if (state != InvalidatorStatus.State.CONNECTED && state != InvalidatorStatus.State.CLOSED) {
