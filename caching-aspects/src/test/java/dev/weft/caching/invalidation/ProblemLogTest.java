@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -90,5 +91,39 @@ class ProblemLogTest {
         assertThat(logger.count("WARN")).isEqualTo(1);
         assertThat(logger.count("ERROR")).isEqualTo(1);
         assertThat(logger.lines).contains("ERROR version 9 | IllegalStateException");
+    }
+
+    /** An interval is exact: a line of a kind held back just before it ends, logged again as it ends. */
+    @Test
+    void aKindIsLoggedAgainExactlyOneIntervalAfterItsLastLine() {
+        CapturingLogger logger = new CapturingLogger();
+        AtomicLong now = new AtomicLong(1_000);
+        ProblemLog problems = new ProblemLog(logger, 100, now::get);
+        problems.warn("gap", "lost {}", 1);
+        now.set(1_099);
+        problems.warn("gap", "lost {}", 2);
+        now.set(1_100);
+        problems.warn("gap", "lost {}", 3);
+        assertThat(logger.lines).containsExactly("WARN lost 1", "DEBUG lost 2",
+                "WARN lost 3 [1 more like this since the last such line]");
+    }
+
+    /** The count of lines held back goes into the message, also for a message without arguments or with a throwable. */
+    @Test
+    void theCountOfLinesHeldBackFitsMessagesWithoutArgumentsAndKeepsTheThrowableLast() {
+        CapturingLogger logger = new CapturingLogger();
+        AtomicLong now = new AtomicLong();
+        ProblemLog problems = new ProblemLog(logger, 100, now::get);
+        problems.warn("closed", "the sender is closed");
+        problems.warn("closed", "the sender is closed");
+        problems.error("failed", "failed {}", "x", new IllegalStateException("boom"));
+        problems.error("failed", "failed {}", "y", new IllegalStateException("boom"));
+        problems.error("failed", "failed {}", "z", new IllegalStateException("boom"));
+        now.set(100);
+        problems.warn("closed", "the sender is closed");
+        problems.error("failed", "failed {}", "w", new IllegalStateException("boom"));
+        assertThat(logger.lines).containsSubsequence(
+                "WARN the sender is closed [1 more like this since the last such line]",
+                "ERROR failed w [2 more like this since the last such line] | IllegalStateException");
     }
 }
