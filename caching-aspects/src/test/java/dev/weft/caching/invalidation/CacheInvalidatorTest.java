@@ -28,10 +28,34 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class CacheInvalidatorTest {
 
-    /** A local backend that also records abandoned loads and its closing, and says a load is not stale. */
+    /**
+     * A local backend that also records abandoned loads and its closing, says a load is not stale, and refuses the
+     * store of a load that an invalidation of its key overlapped (the load protocol of a real backend, in short).
+     */
     static final class LocalBackend extends RecordingBackend {
         final List<LoadToken> abandoned = new CopyOnWriteArrayList<>();
         final AtomicInteger closes = new AtomicInteger();
+        private final List<LoadToken> loading = new CopyOnWriteArrayList<>();
+        private final List<LoadToken> overlapped = new CopyOnWriteArrayList<>();
+
+        @Override
+        public LoadToken beginLoad(ItemKey key) {
+            LoadToken load = super.beginLoad(key);
+            loading.add(load);
+            return load;
+        }
+
+        @Override
+        public void invalidate(String key) {
+            super.invalidate(key);
+            loading.stream().filter(l -> l.key().canonical().equals(key)).forEach(overlapped::add);
+        }
+
+        @Override
+        public boolean set(LoadToken load, CacheItem item) {
+            loading.remove(load);
+            return !overlapped.contains(load) && super.set(load, item);
+        }
 
         @Override
         public void abandon(LoadToken load) {
@@ -141,6 +165,16 @@ class CacheInvalidatorTest {
         assertThat(local.invalidated).containsExactly("k");
         assertThat(local.dependenciesInvalidated).containsExactly("d");
         assertThat(transport.published()).isEmpty();
+    }
+
+    /** No stale write-back, for a peer's invalidations too: a load they overlapped is not stored, and says so. */
+    @Test
+    void aLoadOverlappedByAPeersInvalidationIsNotStored() {
+        start();
+        LoadToken load = invalidator.beginLoad(ItemKey.of("k"));
+        transport.wire.deliver(fromPeer(1, System.currentTimeMillis(), Operation.key("k")));
+        assertThat(invalidator.set(load, CacheItem.of("old"))).isFalse();
+        assertThat(invalidator.get(ItemKey.of("k"))).isNull();
     }
 
     @Test

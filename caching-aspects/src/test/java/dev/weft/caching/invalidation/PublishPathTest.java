@@ -171,6 +171,10 @@ class PublishPathTest {
         assertThat(transport.published()).extracting(InvalidationMessage::operations).containsExactly(
                 List.of(Operation.clear()), List.of(Operation.clear()), List.of(Operation.clear()),
                 List.of(Operation.key("emoji:\uD83D\uDE00!")));
+        assertThat(log.atInfoOrAbove()).filteredOn(l -> l.text().contains("lone surrogate")).singleElement()
+                .satisfies(l -> assertThat(l.text()).contains(invalidator.instanceId(), "KEY", "'clear everything'")
+                        .doesNotContain("name:Zo"));
+        assertThat(log.belowInfo()).as("the key at DEBUG").anyMatch(l -> l.text().contains("name:Zo\uD83D"));
     }
 
     /**
