@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * WARN and ERROR lines for problems that can repeat (a flood of malformed messages, a publish retried every
@@ -31,10 +32,17 @@ public final class ProblemLog {
     private final Logger logger;
     private final long intervalNanos;
     private final ConcurrentHashMap<String, Kind> kinds = new ConcurrentHashMap<>();
+    private final LongSupplier nanoClock;
 
     public ProblemLog(Logger logger, long intervalNanos) {
+        this(logger, intervalNanos, System::nanoTime);
+    }
+
+    /** As above, with the clock given (tests). */
+    ProblemLog(Logger logger, long intervalNanos, LongSupplier nanoClock) {
         this.logger = logger;
         this.intervalNanos = intervalNanos;
+        this.nanoClock = nanoClock;
     }
 
     public ProblemLog(Logger logger) {
@@ -54,7 +62,7 @@ public final class ProblemLog {
     private void log(boolean error, String kind, String format, Object[] args) {
         long heldBack;
         Kind k = kinds.computeIfAbsent(kind, any -> new Kind());
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         synchronized (k) {
             if (k.logged && now - k.lastLoggedNanos < intervalNanos) {
                 k.heldBack++;

@@ -225,6 +225,67 @@ class InvalidationMessageTest {
                 1 + random.nextInt(Integer.MAX_VALUE), random.nextLong(), ops);
     }
 
+    @Test
+    void theLimitsThemselvesAreAllowedAndOneBeyondIsNot() throws Exception {
+        byte[] bytes = sample().encode();
+        assertThat(InvalidationMessage.decode(bytes, new InvalidationMessage.Limits(bytes.length, 3)).operations())
+                .hasSize(3);
+        assertMalformed(bytes, new InvalidationMessage.Limits(bytes.length - 1, 3), "more than the limit");
+        assertMalformed(bytes, new InvalidationMessage.Limits(bytes.length, 2), "3 operations, limit 2");
+        InvalidationMessage.Limits smallest = new InvalidationMessage.Limits(InvalidationMessage.HEADER_BYTES, 1);
+        assertThat(InvalidationMessage.decode(InvalidationMessage.heartbeat(SENDER, 1, 1, 1).encode(), smallest)
+                .type()).isEqualTo(InvalidationMessage.Type.HEARTBEAT);
+        assertThatThrownBy(() -> new InvalidationMessage.Limits(InvalidationMessage.HEADER_BYTES - 1, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new InvalidationMessage.Limits(InvalidationMessage.HEADER_BYTES, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aTargetOfTheFormatsMaximumLengthRoundTrips() throws Exception {
+        String longest = "x".repeat(InvalidationMessage.MAX_TARGET_BYTES);
+        byte[] bytes = new InvalidationMessage(SENDER, 0, 1, 0, List.of(Operation.dependency(longest))).encode();
+        assertThat(InvalidationMessage.decode(bytes, LIMITS).operations())
+                .containsExactly(Operation.dependency(longest));
+    }
+
+    /** The reason names what is wrong: a length field cut off, or a length that points past the end. */
+    @Test
+    void aTargetLengthCutOffOrPastTheEndIsReportedAsSuch() {
+        byte[] full = new InvalidationMessage(SENDER, 0, 1, 0, List.of(Operation.key("abc"))).encode();
+        assertMalformed(Arrays.copyOf(full, InvalidationMessage.HEADER_BYTES + 2), "truncated length at operation 0");
+        assertMalformed(Arrays.copyOf(full, InvalidationMessage.HEADER_BYTES + 3),
+                "bad target length 3 at operation 0");
+    }
+
+    /**
+     * What an operation says it takes is what it takes, at each boundary of UTF-8's lengths and for characters
+     * outside the basic plane (the sender splits messages by it); a lone surrogate is never under-counted.
+     */
+    @Test
+    void anOperationsEncodedSizeIsTheBytesItsTargetTakesInUtf8() {
+        for (String s : new String[] {"\u007F", "\u0080", "\u07FF", "\u0800", "\uFFFF", "\uD83D\uDE00",
+                "a\uD83D\uDE00b", "product:\u00e9\u6771\u4eac\uD83D\uDE00"}) {
+            int utf8 = s.getBytes(StandardCharsets.UTF_8).length;
+            assertThat(Operation.key(s).encodedSize()).as(s).isEqualTo(3 + utf8);
+            assertThat(new InvalidationMessage(SENDER, 0, 1, 0, List.of(Operation.key(s))).encode())
+                    .hasSize(InvalidationMessage.HEADER_BYTES + 3 + utf8);
+        }
+        for (String lone : new String[] {"a\uD83D", "\uD83Dx", "\uDE00"}) {
+            assertThat(Operation.key(lone).encodedSize()).as(lone)
+                    .isGreaterThanOrEqualTo(3 + lone.getBytes(StandardCharsets.UTF_8).length);
+        }
+    }
+
+    /** Log lines and assertion messages show a message by type, sender, number and size, never by its keys. */
+    @Test
+    void aMessageReadsAsItsTypeSenderNumberAndSizeAndAnOperationAsItsKindAndTarget() {
+        assertThat(sample().toString()).isEqualTo("InvalidationMessage{INVALIDATION, sender=" + SENDER
+                + ", sequence=42, operations=3}");
+        assertThat(sample().operations()).extracting(Operation::toString)
+                .containsExactly("KEY com.acme.Svc.get(42)", "DEPENDENCY product:\u00e9\u6771\u4eac", "CLEAR");
+    }
+
     private static void assertMalformed(byte[] bytes, String messagePart) {
         assertMalformed(bytes, LIMITS, messagePart);
     }

@@ -129,7 +129,7 @@ public final class InvalidatorRuntime {
      */
     public void publish(Operation op) {
         boolean await = options.publishMode() == PublishMode.AWAIT_ACK;
-        CompletableFuture<Void> ack = sender.send(op, await);
+        CompletableFuture<Void> ack = sender.send(carriable(op), await);
         if (ack == null || ack.isDone()) {
             return;
         }
@@ -146,6 +146,36 @@ public final class InvalidatorRuntime {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * {@code op}, or a "clear everything" when its target holds a lone surrogate (a string cut inside a character, such
+     * as {@code name.substring(0, 10)} through an emoji): UTF-8 cannot carry it, the encoder would send {@code ?} in
+     * its place, and peers would invalidate another key and keep the stale entry without any alarm.
+     */
+    private Operation carriable(Operation op) {
+        String target = op.target();
+        if (target == null || wellFormed(target)) {
+            return op;
+        }
+        problems.error("lone-surrogate", "[{}] an invalidation ({}) names a target with a lone surrogate character, "
+                + "which no message can carry exactly; publishing a 'clear everything' instead", name, op.kind());
+        LOG.debug("[{}] the invalidation with a lone surrogate: {}", name, target);
+        return Operation.clear();
+    }
+
+    /** Whether {@code s} is well-formed UTF-16: every surrogate is part of a pair. */
+    static boolean wellFormed(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (!Character.isHighSurrogate(c) || i + 1 == n || !Character.isLowSurrogate(s.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            }
+        }
+        return true;
     }
 
     /** Reports the latency of an applied message, sender's clock to this instance's, in milliseconds. */
