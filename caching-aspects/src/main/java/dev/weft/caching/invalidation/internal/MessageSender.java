@@ -194,8 +194,8 @@ public final class MessageSender {
 
     /**
      * Queues an operation. Returns {@code null} when {@code wantAck} is false; otherwise a future completed when the
-     * message carrying it was accepted, or at once (already complete) when the circuit is not closed: the operation
-     * is then deferred, and the caller must not wait.
+     * message carrying it was accepted, or at once (already complete) when the circuit is not closed, or stopped being
+     * closed while the caller waited for room: the operation is then deferred, and the caller must not wait.
      */
     public CompletableFuture<Void> send(Operation operation, boolean wantAck) {
         Operation op = fits(operation) ? operation : tooLarge(operation);
@@ -241,6 +241,10 @@ public final class MessageSender {
                 } else {
                     queue.add(new Pending(op, ack));
                     queuedOperations++;
+                }
+                if (ack != null && circuit != Circuit.CLOSED) {
+                    // the circuit left the closed state while this caller waited for room: nobody waits now
+                    released = List.of(ack);
                 }
                 if (!sending) {
                     sending = true;
