@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -41,6 +42,8 @@ class MessageSenderTest {
         final List<byte[]> published = new ArrayList<>();
         final List<CompletableFuture<Void>> pending = new ArrayList<>();
         volatile boolean fail;
+        /** Publish throws instead of returning a failed stage. */
+        volatile boolean throwing;
         volatile boolean up = true;
         /** Accept every publish at once. */
         volatile boolean autoAccept;
@@ -57,6 +60,9 @@ class MessageSenderTest {
         @Override
         public synchronized CompletionStage<Void> publish(byte[] message) {
             attempts.incrementAndGet();
+            if (throwing) {
+                throw new IllegalStateException("transport broken");
+            }
             if (fail) {
                 return CompletableFuture.failedFuture(new IllegalStateException("transport down"));
             }
@@ -623,6 +629,28 @@ class MessageSenderTest {
         assertThat(sender.circuit()).isEqualTo(MessageSender.Circuit.OPEN);
     }
 
+    /**
+     * A send that finds the transport down also releases the callers of a message drained but not in flight: here
+     * the clear that replaces a message refused as too large, waiting for the sender's thread. Fails without the
+     * release of the drained message's acknowledgements in tripLocked: those callers then waited, up to the publish
+     * timeout, for a clear that could not go out while the transport was down.
+     */
+    @Test
+    void callersOfAMessageDrainedButNotInFlightAreReleasedWhenTheTransportGoesDown() {
+        SenderThread thread = new SenderThread();
+        MessageSender sender = sender(64 * 1024, 100, 30_000, 3_600_000, null, thread);
+        transport.failure = PublishFailure.TOO_LARGE;
+        CompletableFuture<Void> first = sender.send(Operation.key("k1"), true);
+        transport.failOldest(new IllegalStateException("message too large"));
+        assertThat(thread.queued()).as("its clear waits for the sender's thread").isEqualTo(1);
+        assertThat(first).isNotDone();
+        transport.up = false;
+        assertThat(sender.send(Operation.key("k2"), true)).isDone();
+        assertThat(sender.circuit()).isEqualTo(MessageSender.Circuit.OPEN);
+        assertThat(first).as("released").isDone();
+        assertThat(counters.deferredInvalidations.sum()).isEqualTo(2);
+    }
+
     /** While throttled, operations queue as they are up to maxPending; the next one collapses them into a clear. */
     @Test
     void aThrottledQueueCollapsesOnlyPastMaxPending() {
@@ -742,6 +770,20 @@ class MessageSenderTest {
         assertThat(counters.heartbeatFailures.sum()).isEqualTo(1);
         assertThat(logged(Level.WARN, "publishing a heartbeat failed (java.lang.IllegalStateException: transport down)"))
                 .hasSize(1);
+    }
+
+    /** A transport that throws from publish instead of failing the stage: the heartbeat counts as failed. */
+    @Test
+    void aHeartbeatWhosePublishThrowsCountsAsFailed() {
+        MessageSender sender = sender(100, 30_000, 1, null);
+        transport.throwing = true;
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
+            sender.tick();
+            return counters.heartbeatFailures.sum() > 0;
+        });
+        assertThat(sender.circuit()).isEqualTo(MessageSender.Circuit.OPEN);
+        assertThat(logged(Level.WARN, "publishing a heartbeat failed (java.lang.IllegalStateException: transport "
+                + "broken)")).hasSize(1);
     }
 
     /** A throttled sender whose transport then goes down opens its circuit at the next heartbeat: one clear. */
@@ -881,12 +923,14 @@ class MessageSenderTest {
         transport.fail = true;
         sender.send(Operation.key("k1"), false);
         assertThat(sender.circuit()).isEqualTo(MessageSender.Circuit.OPEN);
+        sender.send(Operation.key("k2"), false);
         sender.close(50);
         assertThat(transport.attempts).as("no goodbye").hasValue(1);
         thread.runQueued();
         assertThat(logged(Level.ERROR, "giving up publishing message #1 (1 invalidations) at close")).hasSize(1);
         assertThat(thread.queued()).as("no further retry").isZero();
         assertThat(transport.attempts).hasValue(2);
+        assertThat(sender.pendingOperations()).as("the queue is given up too").isZero();
     }
 
     @Test
@@ -928,6 +972,38 @@ class MessageSenderTest {
         assertThat(interrupted).isTrue();
     }
 
+    /**
+     * A caller held by back-pressure when close begins is covered by the clear another caller's collapse made: its
+     * acknowledgement completes when close has flushed that clear.
+     */
+    @Test
+    void aCallerWaitingForRoomAtCloseJoinsTheClearThatCloseFlushes() throws Exception {
+        MessageSender sender = sender(1, 30_000);
+        sender.send(Operation.key("k1"), false);
+        sender.send(Operation.key("k2"), false);
+        Thread interrupted = new Thread(() -> sender.send(Operation.key("k3"), false));
+        AtomicReference<CompletableFuture<Void>> ack = new AtomicReference<>();
+        Thread waiting = new Thread(() -> ack.set(sender.send(Operation.key("k4"), true)));
+        interrupted.start();
+        waiting.start();
+        awaitWaiting(interrupted);
+        awaitWaiting(waiting);
+        interrupted.interrupt();                                      // it stops waiting: the queue collapses
+        interrupted.join(5_000);
+        assertThat(sender.pendingOperations()).isEqualTo(1);
+        Thread closer = new Thread(() -> sender.close(5_000));
+        closer.start();
+        waiting.join(5_000);
+        assertThat(waiting.isAlive()).isFalse();
+        assertThat(ack.get()).isNotDone();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
+            transport.acceptAll();
+            return !closer.isAlive();
+        });
+        assertThat(ack.get()).isDone();
+        assertThat(transport.operations()).containsExactly(Operation.key("k1"), Operation.clear());
+    }
+
     /** Close releases callers held by back-pressure at once. */
     @Test
     void closeReleasesCallersWaitingForRoom() throws Exception {
@@ -940,5 +1016,82 @@ class MessageSenderTest {
         sender.close(100);
         producer.join(5_000);
         assertThat(producer.isAlive()).isFalse();
+    }
+
+    // ---- timing, on a clock the test moves --------------------------------------------------------------------
+
+    private MessageSender clocked(AtomicLong clock, long publishTimeoutMillis, long heartbeatMillis, long stuckMillis,
+                                  ScheduledExecutorService executor) {
+        return new MessageSender(transport, id, 0, "test", null, 64 * 1024, 100,
+                TimeUnit.MILLISECONDS.toNanos(publishTimeoutMillis), TimeUnit.MILLISECONDS.toNanos(heartbeatMillis),
+                TimeUnit.MILLISECONDS.toNanos(stuckMillis), executor, counters,
+                new ProblemLog(org.slf4j.LoggerFactory.getLogger(MessageSenderTest.class)), clock::get);
+    }
+
+    /**
+     * Past the publish timeout an unanswered message throttles the circuit; past four publish timeouts (at least a
+     * minute) it is given up as a failure, whatever the transport says of a timeout, and retried; the late answer
+     * of the first attempt changes nothing.
+     */
+    @Test
+    void anAttemptUnansweredForFourPublishTimeoutsIsGivenUpAndRetried() throws Exception {
+        AtomicLong clock = new AtomicLong(1_000);
+        SenderThread thread = new SenderThread();
+        MessageSender sender = clocked(clock, 20_000, 3_600_000, 14_400_000, thread);
+        transport.classifier = cause -> PublishFailure.THROTTLED;
+        CompletableFuture<Void> ack = sender.send(Operation.key("k1"), true);
+        long start = clock.get();
+
+        clock.set(start + TimeUnit.SECONDS.toNanos(20));
+        sender.tick();
+        assertThat(sender.circuit()).isEqualTo(MessageSender.Circuit.CLOSED);
+        assertThat(ack).isNotDone();
+        clock.incrementAndGet();
+        sender.tick();
+        assertThat(sender.circuit()).isEqualTo(MessageSender.Circuit.THROTTLED);
+        assertThat(ack).isDone();
+        assertThat(logged(Level.WARN, "the transport has not answered message #1 for 20000 ms")).hasSize(1);
+
+        clock.set(start + TimeUnit.SECONDS.toNanos(80));
+        sender.tick();
+        assertThat(thread.queued()).as("not given up yet").isZero();
+        clock.incrementAndGet();
+        sender.tick();
+        assertThat(sender.circuit()).as("a timeout is a failure").isEqualTo(MessageSender.Circuit.OPEN);
+        assertThat(thread.delaysMillis()).as("retried as after a failure").containsExactly(50L);
+        assertThat(logged(Level.WARN, "(java.util.concurrent.TimeoutException: no answer from the transport within "
+                + "80000 ms)")).hasSize(1);
+
+        thread.runQueued();
+        assertThat(transport.attempts).hasValue(2);
+        transport.acceptOldest();                                     // the first attempt's late answer
+        assertThat(sender.lastAcceptedSequence()).isZero();
+        transport.acceptOldest();
+        assertThat(sender.lastAcceptedSequence()).isEqualTo(1);
+        assertThat(sender.circuit()).isEqualTo(MessageSender.Circuit.CLOSED);
+    }
+
+    /**
+     * A heartbeat goes out once nothing was accepted for a heartbeat interval; from the moment a message has been on
+     * its way for the stuck bound, heartbeats declare its number.
+     */
+    @Test
+    void heartbeatsGoOutAfterAnIntervalAndDeclareAMessageStuckForTheBound() throws Exception {
+        AtomicLong clock = new AtomicLong(1_000);
+        MessageSender sender = clocked(clock, 30_000, 1_000, 4_000, scheduler);
+        long start = clock.get();
+        sender.send(Operation.key("stuck"), false);
+        clock.set(start + TimeUnit.SECONDS.toNanos(1) - 1);
+        sender.tick();
+        assertThat(transport.attempts).as("not yet").hasValue(1);
+        clock.set(start + TimeUnit.SECONDS.toNanos(1));
+        sender.tick();
+        transport.acceptHeartbeats();
+        clock.set(start + TimeUnit.SECONDS.toNanos(4));
+        sender.tick();
+        transport.acceptHeartbeats();
+        assertThat(transport.messages()).filteredOn(m -> m.type() == InvalidationMessage.Type.HEARTBEAT)
+                .extracting(InvalidationMessage::sequence).containsExactly(0L, 1L);
+        assertThat(counters.heartbeatsSent.sum()).isEqualTo(2);
     }
 }
