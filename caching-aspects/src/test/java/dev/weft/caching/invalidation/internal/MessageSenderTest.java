@@ -1,6 +1,8 @@
 package dev.weft.caching.invalidation.internal;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import dev.weft.caching.invalidation.InvalidationMessage.Operation;
 import dev.weft.caching.invalidation.InvalidationMessage;
 import dev.weft.caching.invalidation.InvalidationMessageFormatException;
@@ -594,6 +596,60 @@ class MessageSenderTest {
         assertThat(sender.pendingOperations()).as("k2 and k3 collapsed into a clear").isEqualTo(1);
         transport.acceptAll();
         assertThat(transport.operations()).containsExactly(Operation.key("k1"), Operation.clear());
+    }
+
+    /**
+     * A caller held by back-pressure that stops waiting (interrupted) just as another caller collapsed the queue is
+     * covered by that clear: its acknowledgement completes when the clear goes out. The interrupt is delivered while
+     * the first caller reports its collapse (a logback appender on the sender's problem log runs under the sender's
+     * lock), so the second caller sees the clear when it stops waiting.
+     */
+    @Test
+    void aCallerInterruptedAsAnotherCollapsesTheQueueJoinsThatClear() throws Exception {
+        ch.qos.logback.classic.Logger hookLogger = (ch.qos.logback.classic.Logger)
+                org.slf4j.LoggerFactory.getLogger(MessageSenderTest.class.getName() + ".hook");
+        AtomicReference<Thread> interruptOnCollapse = new AtomicReference<>();
+        AppenderBase<ILoggingEvent> hook = new AppenderBase<>() {
+            @Override
+            protected void append(ILoggingEvent event) {
+                Thread t = event.getFormattedMessage().contains("could not be published now")
+                        ? interruptOnCollapse.getAndSet(null) : null;
+                if (t != null) {
+                    t.interrupt();
+                }
+            }
+        };
+        hook.setContext(hookLogger.getLoggerContext());
+        hook.start();
+        hookLogger.addAppender(hook);
+        try {
+            MessageSender sender = new MessageSender(transport, id, 0, "test", null, 64 * 1024, 1,
+                    TimeUnit.SECONDS.toNanos(30), TimeUnit.HOURS.toNanos(1), TimeUnit.HOURS.toNanos(4), scheduler,
+                    counters, new ProblemLog(hookLogger));
+            sender.send(Operation.key("k1"), false);
+            sender.send(Operation.key("k2"), false);
+            Thread collapsing = new Thread(() -> sender.send(Operation.key("k3"), false));
+            AtomicReference<CompletableFuture<Void>> ack = new AtomicReference<>();
+            Thread joining = new Thread(() -> ack.set(sender.send(Operation.key("k4"), true)));
+            collapsing.start();
+            joining.start();
+            awaitWaiting(collapsing);
+            awaitWaiting(joining);
+            interruptOnCollapse.set(joining);
+            collapsing.interrupt();
+            collapsing.join(5_000);
+            joining.join(5_000);
+            assertThat(joining.isAlive()).isFalse();
+            assertThat(interruptOnCollapse.get()).as("interrupted during the collapse").isNull();
+            assertThat(sender.pendingOperations()).as("one clear for k2, k3 and k4").isEqualTo(1);
+            assertThat(ack.get()).isNotDone();
+            transport.acceptAll();
+            assertThat(ack.get()).isDone();
+            assertThat(transport.operations()).containsExactly(Operation.key("k1"), Operation.clear());
+        } finally {
+            hookLogger.detachAppender(hook);
+            hook.stop();
+        }
     }
 
     /** Back-pressure: each message taken out of a full queue makes room for a waiting caller at once. */
