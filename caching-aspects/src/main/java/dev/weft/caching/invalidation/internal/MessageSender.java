@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * Publishes operations with group commit, and says that the instance is alive when it has nothing to say.
@@ -147,6 +148,8 @@ public final class MessageSender {
     private final ScheduledExecutorService executor;
     private final InvalidatorCounters counters;
     private final ProblemLog problems;
+    /** Times attempts (for the watchdog) and publishes (for heartbeats); waits use System.nanoTime. */
+    private final LongSupplier clock;
 
     private final Object lock = new Object();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -160,7 +163,7 @@ public final class MessageSender {
     private volatile long giveUpAfterNanos = Long.MAX_VALUE;
     private volatile Circuit circuit = Circuit.CLOSED;
     private volatile long lastAcceptedSequence;
-    private volatile long lastPublishNanos = System.nanoTime();
+    private volatile long lastPublishNanos;
     private volatile boolean heartbeatInFlight;
     private final AtomicReference<Attempt> inFlight = new AtomicReference<>();
     private final AtomicLong attemptIds = new AtomicLong();
@@ -177,6 +180,17 @@ public final class MessageSender {
                          MessageSigner signer, int maxBytes, int maxPending, long publishTimeoutNanos,
                          long heartbeatNanos, long stuckNanos, ScheduledExecutorService executor,
                          InvalidatorCounters counters, ProblemLog problems) {
+        this(transport, instanceId, startMillis, name, signer, maxBytes, maxPending, publishTimeoutNanos,
+                heartbeatNanos, stuckNanos, executor, counters, problems, System::nanoTime);
+    }
+
+    /** As above, with the clock that times attempts and publishes (tests: the watchdog's minute). */
+    MessageSender(InvalidationTransport transport, UUID instanceId, long startMillis, String name,
+                  MessageSigner signer, int maxBytes, int maxPending, long publishTimeoutNanos,
+                  long heartbeatNanos, long stuckNanos, ScheduledExecutorService executor,
+                  InvalidatorCounters counters, ProblemLog problems, LongSupplier clock) {
+        this.clock = clock;
+        this.lastPublishNanos = clock.getAsLong();
         this.stuckNanos = stuckNanos;
         this.transport = transport;
         this.instanceId = instanceId;
@@ -194,8 +208,8 @@ public final class MessageSender {
 
     /**
      * Queues an operation. Returns {@code null} when {@code wantAck} is false; otherwise a future completed when the
-     * message carrying it was accepted, or at once (already complete) when the circuit is not closed: the operation
-     * is then deferred, and the caller must not wait.
+     * message carrying it was accepted, or at once (already complete) when the circuit is not closed, or stopped being
+     * closed while the caller waited for room: the operation is then deferred, and the caller must not wait.
      */
     public CompletableFuture<Void> send(Operation operation, boolean wantAck) {
         Operation op = fits(operation) ? operation : tooLarge(operation);
@@ -241,6 +255,10 @@ public final class MessageSender {
                 } else {
                     queue.add(new Pending(op, ack));
                     queuedOperations++;
+                }
+                if (ack != null && circuit != Circuit.CLOSED) {
+                    // the circuit left the closed state while this caller waited for room: nobody waits now
+                    released = List.of(ack);
                 }
                 if (!sending) {
                     sending = true;
@@ -388,7 +406,7 @@ public final class MessageSender {
     }
 
     private void attempt(Batch batch, int failures) {
-        Attempt a = new Attempt(attemptIds.incrementAndGet(), batch, failures, System.nanoTime());
+        Attempt a = new Attempt(attemptIds.incrementAndGet(), batch, failures, clock.getAsLong());
         inFlight.set(a);
         CompletionStage<Void> stage;
         if (!transport.canPublish()) {
@@ -414,7 +432,7 @@ public final class MessageSender {
         if (failure == null) {
             circuit = Circuit.CLOSED;
             lastAcceptedSequence = batch.sequence;
-            lastPublishNanos = System.nanoTime();
+            lastPublishNanos = clock.getAsLong();
             counters.messagesSent.increment();
             counters.operationsSent.add(batch.operations);
             counters.lastMessageSentMillis = System.currentTimeMillis();
@@ -468,8 +486,9 @@ public final class MessageSender {
 
     /**
      * Guarded by lock: moves the circuit to {@code to} (open or throttled). Leaving the closed state releases every
-     * caller waiting for an acknowledgement (the in-flight message's and the queued ones': nobody waits while the
-     * transport is down or throttled); opening collapses the queue behind the message in flight into one clear.
+     * caller waiting for an acknowledgement (the in-flight or drained message's and the queued ones': nobody waits
+     * while the transport is down or throttled); opening collapses the queue behind the message in flight into one
+     * clear.
      * Returns the acknowledgements to complete, outside the lock.
      *
      * @param inFlightBatch the batch whose attempt just failed (no longer in {@link #inFlight}), or {@code null}
@@ -482,7 +501,8 @@ public final class MessageSender {
         }
         List<CompletableFuture<Void>> released = new ArrayList<>();
         Attempt a = inFlight.get();
-        for (Batch b : new Batch[] {inFlightBatch, a == null ? null : a.batch}) {
+        // current: a message drained but not yet in flight (its attempt is about to start) has callers waiting too
+        for (Batch b : new Batch[] {inFlightBatch, a == null ? null : a.batch, current}) {
             if (b != null && b.acks != null) {
                 released.addAll(b.acks);
                 b.acks = null;
@@ -585,7 +605,7 @@ public final class MessageSender {
      * timeout (it is retried), and sends a heartbeat when nothing was published for a heartbeat interval.
      */
     public void tick() {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         Attempt a = inFlight.get();
         if (a != null && now - a.startNanos > abandonAfterNanos()) {
             finish(a, new TimeoutException("no answer from the transport within "
@@ -620,7 +640,7 @@ public final class MessageSender {
                 System.currentTimeMillis())).whenComplete((ok, failure) -> {
                     heartbeatInFlight = false;
                     if (failure == null) {
-                        lastPublishNanos = System.nanoTime();
+                        lastPublishNanos = clock.getAsLong();
                         counters.heartbeatsSent.increment();
                         circuit = Circuit.CLOSED;
                     } else {

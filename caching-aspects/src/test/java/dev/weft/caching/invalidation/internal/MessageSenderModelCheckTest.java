@@ -23,12 +23,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -433,85 +430,6 @@ public class MessageSenderModelCheckTest {
                 b.append("; ");
             }
             return b.toString();
-        }
-    }
-
-    /** The sender's thread, without a thread: what is scheduled runs when {@link #runQueued} is called. */
-    static final class SenderThread extends AbstractExecutorService implements ScheduledExecutorService {
-        private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
-
-        /** Runs the tasks queued now (not those they schedule), in order, whatever their delay. */
-        void runQueued() {
-            int n;
-            synchronized (this) {
-                n = tasks.size();
-            }
-            for (int i = 0; i < n; i++) {
-                Runnable task;
-                synchronized (this) {
-                    task = tasks.poll();
-                }
-                if (task != null) {
-                    task.run();
-                }
-            }
-        }
-
-        synchronized int queued() {
-            return tasks.size();
-        }
-
-        /** Queues the task; the sender ignores the returned future, so there is none. */
-        @Override
-        public synchronized ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-            tasks.add(command);
-            return null;
-        }
-
-        @Override
-        public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period,
-                                                      TimeUnit unit) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay,
-                                                         TimeUnit unit) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void execute(Runnable command) {
-            schedule(command, 0, TimeUnit.MILLISECONDS);
-        }
-
-        @Override
-        public void shutdown() {
-        }
-
-        @Override
-        public List<Runnable> shutdownNow() {
-            return List.of();
-        }
-
-        @Override
-        public boolean isShutdown() {
-            return false;
-        }
-
-        @Override
-        public boolean isTerminated() {
-            return false;
-        }
-
-        @Override
-        public boolean awaitTermination(long timeout, TimeUnit unit) {
-            return true;
         }
     }
 
