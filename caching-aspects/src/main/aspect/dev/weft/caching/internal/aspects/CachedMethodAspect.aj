@@ -1,7 +1,5 @@
 package dev.weft.caching.internal.aspects;
 
-import dev.weft.caching.backend.CacheItem;
-import dev.weft.caching.backend.CachingBackend;
 import dev.weft.caching.backend.ItemKey;
 import dev.weft.caching.internal.method.CachedMethod;
 import dev.weft.caching.internal.method.CachedMethods;
@@ -35,12 +33,9 @@ public aspect CachedMethodAspect {
     Object around() : staticCachedExecution() && args() {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(null);
-        CachingBackend b = m.hitBackend();
-        if (b != null) {
-            CacheItem item = b.get(key);
-            if (item != null) {
-                return m.hit(item);
-            }
+        Object hit = m.lookup(key);
+        if (hit != CachedMethod.MISS) {
+            return hit;
         }
         Load load = m.load(key, null, NO_ARGUMENTS);
         if (!load.mustRun()) {
@@ -60,12 +55,9 @@ public aspect CachedMethodAspect {
     Object around(Object a0) : staticCachedExecution() && args(a0) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(null, a0);
-        CachingBackend b = m.hitBackend();
-        if (b != null) {
-            CacheItem item = b.get(key);
-            if (item != null) {
-                return m.hit(item);
-            }
+        Object hit = m.lookup(key);
+        if (hit != CachedMethod.MISS) {
+            return hit;
         }
         Load load = m.load(key, null, new Object[] {a0});
         if (!load.mustRun()) {
@@ -85,12 +77,9 @@ public aspect CachedMethodAspect {
     Object around(Object a0, Object a1) : staticCachedExecution() && args(a0, a1) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(null, a0, a1);
-        CachingBackend b = m.hitBackend();
-        if (b != null) {
-            CacheItem item = b.get(key);
-            if (item != null) {
-                return m.hit(item);
-            }
+        Object hit = m.lookup(key);
+        if (hit != CachedMethod.MISS) {
+            return hit;
         }
         Load load = m.load(key, null, new Object[] {a0, a1});
         if (!load.mustRun()) {
@@ -110,12 +99,9 @@ public aspect CachedMethodAspect {
     Object around(Object a0, Object a1, Object a2) : staticCachedExecution() && args(a0, a1, a2) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(null, a0, a1, a2);
-        CachingBackend b = m.hitBackend();
-        if (b != null) {
-            CacheItem item = b.get(key);
-            if (item != null) {
-                return m.hit(item);
-            }
+        Object hit = m.lookup(key);
+        if (hit != CachedMethod.MISS) {
+            return hit;
         }
         Load load = m.load(key, null, new Object[] {a0, a1, a2});
         if (!load.mustRun()) {
@@ -135,12 +121,9 @@ public aspect CachedMethodAspect {
     Object around(Object a0, Object a1, Object a2, Object a3) : staticCachedExecution() && args(a0, a1, a2, a3) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(null, a0, a1, a2, a3);
-        CachingBackend b = m.hitBackend();
-        if (b != null) {
-            CacheItem item = b.get(key);
-            if (item != null) {
-                return m.hit(item);
-            }
+        Object hit = m.lookup(key);
+        if (hit != CachedMethod.MISS) {
+            return hit;
         }
         Load load = m.load(key, null, new Object[] {a0, a1, a2, a3});
         if (!load.mustRun()) {
@@ -160,12 +143,9 @@ public aspect CachedMethodAspect {
     Object around(Object target) : instanceCachedExecution() && this(target) && args() {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(target);
-        CachingBackend b = m.hitBackend();
-        if (b != null) {
-            CacheItem item = b.get(key);
-            if (item != null) {
-                return m.hit(item);
-            }
+        Object hit = m.lookup(key);
+        if (hit != CachedMethod.MISS) {
+            return hit;
         }
         Load load = m.load(key, target, NO_ARGUMENTS);
         if (!load.mustRun()) {
@@ -185,12 +165,9 @@ public aspect CachedMethodAspect {
     Object around(Object target, Object a0) : instanceCachedExecution() && this(target) && args(a0) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(target, a0);
-        CachingBackend b = m.hitBackend();
-        if (b != null) {
-            CacheItem item = b.get(key);
-            if (item != null) {
-                return m.hit(item);
-            }
+        Object hit = m.lookup(key);
+        if (hit != CachedMethod.MISS) {
+            return hit;
         }
         Load load = m.load(key, target, new Object[] {a0});
         if (!load.mustRun()) {
@@ -210,12 +187,9 @@ public aspect CachedMethodAspect {
     Object around(Object target, Object a0, Object a1) : instanceCachedExecution() && this(target) && args(a0, a1) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(target, a0, a1);
-        CachingBackend b = m.hitBackend();
-        if (b != null) {
-            CacheItem item = b.get(key);
-            if (item != null) {
-                return m.hit(item);
-            }
+        Object hit = m.lookup(key);
+        if (hit != CachedMethod.MISS) {
+            return hit;
         }
         Load load = m.load(key, target, new Object[] {a0, a1});
         if (!load.mustRun()) {
@@ -235,12 +209,9 @@ public aspect CachedMethodAspect {
     Object around(Object target, Object a0, Object a1, Object a2) : instanceCachedExecution() && this(target) && args(a0, a1, a2) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(target, a0, a1, a2);
-        CachingBackend b = m.hitBackend();
-        if (b != null) {
-            CacheItem item = b.get(key);
-            if (item != null) {
-                return m.hit(item);
-            }
+        Object hit = m.lookup(key);
+        if (hit != CachedMethod.MISS) {
+            return hit;
         }
         Load load = m.load(key, target, new Object[] {a0, a1, a2});
         if (!load.mustRun()) {
@@ -260,12 +231,9 @@ public aspect CachedMethodAspect {
     Object around(Object target, Object a0, Object a1, Object a2, Object a3) : instanceCachedExecution() && this(target) && args(a0, a1, a2, a3) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(target, a0, a1, a2, a3);
-        CachingBackend b = m.hitBackend();
-        if (b != null) {
-            CacheItem item = b.get(key);
-            if (item != null) {
-                return m.hit(item);
-            }
+        Object hit = m.lookup(key);
+        if (hit != CachedMethod.MISS) {
+            return hit;
         }
         Load load = m.load(key, target, new Object[] {a0, a1, a2, a3});
         if (!load.mustRun()) {
@@ -287,12 +255,9 @@ public aspect CachedMethodAspect {
         Object target = thisJoinPoint.getThis();
         Object[] args = thisJoinPoint.getArgs();
         ItemKey key = m.keys().keyOf(target, args);
-        CachingBackend b = m.hitBackend();
-        if (b != null) {
-            CacheItem item = b.get(key);
-            if (item != null) {
-                return m.hit(item);
-            }
+        Object hit = m.lookup(key);
+        if (hit != CachedMethod.MISS) {
+            return hit;
         }
         Load load = m.load(key, target, args);
         if (!load.mustRun()) {

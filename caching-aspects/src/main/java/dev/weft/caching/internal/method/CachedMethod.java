@@ -190,39 +190,22 @@ public final class CachedMethod {
     // ---- the hit path -------------------------------------------------------------------------------------------
 
     /**
-     * Returns what the caller gets for {@code key} when it is cached, or {@link #MISS}: {@link #hitBackend}, its
-     * {@code get} and {@link #hit}, in one call. The woven advice makes those three calls itself (see there why).
+     * Returns what the caller gets for {@code key} when it is cached, or {@link #MISS}. Returns {@link #MISS}
+     * without looking when the call needs the slow path: caching off, no backend yet, or this thread is inside a
+     * cached body (which needs this hit's dependencies), an imperative invalidation or a background reload.
      */
     public Object lookup(ItemKey key) {
-        CachingBackend backend = hitBackend();
+        if (!settings.enabled || CallStack.top() != null) {
+            return MISS;
+        }
+        CachingBackend backend = CachingRuntime.currentBackend();
         if (backend == null) {
             return MISS;
         }
         CacheItem item = backend.get(key);
-        return item == null ? MISS : hit(item);
-    }
-
-    /**
-     * The backend the hit path reads for this call, or {@code null} when the call needs the slow path without looking:
-     * caching off, no backend yet, or this thread is inside a cached body (which needs this hit's dependencies), an
-     * imperative invalidation or a background reload. The advice then calls the backend's {@code get} and, on an
-     * item, {@link #hit}.
-     *
-     * <p>Why three calls and not one: the JIT inlines a method that it has already compiled on its own only while that
-     * compiled code is under {@code -XX:InlineSmallCode} (2,500 bytes on x86-64). One method holding this check, the
-     * backend's read (Caffeine's lookup, plus a decorator's or a second level's, about 2,000 bytes) and the counting
-     * was just over it with the memory backend and well over it behind an invalidator, so whether a hit made a real
-     * call depended on compilation order (issue 16). Split, each part stays well under it.
-     */
-    public CachingBackend hitBackend() {
-        if (!settings.enabled || CallStack.top() != null) {
-            return null;
+        if (item == null) {
+            return MISS;
         }
-        return CachingRuntime.currentBackend();
-    }
-
-    /** What the caller gets for a hit on {@code item}, read through {@link #hitBackend}; counts the hit. */
-    public Object hit(CacheItem item) {
         statistics.hits.increment();
         ResultShape s = shape;
         return s == null ? item.value() : s.toCaller(item.value());
