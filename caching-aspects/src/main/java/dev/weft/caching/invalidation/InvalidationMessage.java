@@ -25,7 +25,8 @@ import java.util.UUID;
  *  5 16 bytes  sender instance id (random per invalidator instance)
  * 21  8 bytes  sender start time, epoch milliseconds
  * 29  8 bytes  sequence number. An invalidation: its own number, from 1, incremented by the sender per invalidation
- *              message. A heartbeat or a goodbye: the last number the sender had published (0 before the first)
+ *              message. A heartbeat or a goodbye: the last number the sender had published (0 before the first).
+ *              Below 2^63 - 1 (a reader rejects that number)
  * 37  8 bytes  sent-at time, epoch milliseconds (for latency metrics only)
  * 45  4 bytes  operation count (0 for a heartbeat or a goodbye)
  * 49  operations: 1 byte type (1 invalidate key, 2 invalidate dependency, 3 clear), then for 1 and 2 an unsigned
@@ -366,7 +367,8 @@ public final class InvalidationMessage {
         long sequence = b.getLong();
         long sentAt = b.getLong();
         int count = b.getInt();
-        if (type == Type.INVALIDATION ? sequence < 1 : sequence < 0) {
+        // Long.MAX_VALUE is refused too: a receiver expects the number after the last, and no sender gets there
+        if ((type == Type.INVALIDATION ? sequence < 1 : sequence < 0) || sequence == Long.MAX_VALUE) {
             throw malformed("sequence " + sequence + " in a " + type);
         }
         if (type != Type.INVALIDATION && count != 0) {

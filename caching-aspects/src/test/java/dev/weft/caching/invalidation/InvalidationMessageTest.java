@@ -71,6 +71,24 @@ class InvalidationMessageTest {
         assertMalformed(unknownType, "message type 9");
     }
 
+    /**
+     * The largest number is refused on the wire: the receiver's tracker expects the number after the last it saw, and
+     * a forged invalidation or heartbeat numbered {@code Long.MAX_VALUE} overflowed it (loss counts went negative and
+     * losses went unreported). No real sender gets there. Fails without the bound in {@code decode}.
+     */
+    @Test
+    void theLargestSequenceNumberIsMalformedInEveryMessageType() throws Exception {
+        byte[] invalidation = sample().encode();
+        java.nio.ByteBuffer.wrap(invalidation).putLong(29, Long.MAX_VALUE);
+        assertMalformed(invalidation, "sequence " + Long.MAX_VALUE);
+        byte[] heartbeat = InvalidationMessage.heartbeat(SENDER, 11, 0, 12).encode();
+        java.nio.ByteBuffer.wrap(heartbeat).putLong(29, Long.MAX_VALUE);
+        assertMalformed(heartbeat, "sequence " + Long.MAX_VALUE);
+        byte[] lastValid = sample().encode();
+        java.nio.ByteBuffer.wrap(lastValid).putLong(29, Long.MAX_VALUE - 1);
+        assertThat(InvalidationMessage.decode(lastValid, LIMITS).sequence()).isEqualTo(Long.MAX_VALUE - 1);
+    }
+
     @Test
     void aSignedMessageDecodesWithoutItsSignatureAndAnUnsignedOneWithSignedFlagIsTruncated() throws Exception {
         byte[] unsigned = sample().encode();
