@@ -56,7 +56,7 @@ jmh serializer 'dev\.weft\.benchmarks\.l2\.SerializerBenchmark' -prof gc "${opts
 # L2 hits (local miss) and local hits of two-level caches, 1 thread
 jmh l2hit 'dev\.weft\.benchmarks\.l2\.L2HitBenchmark' "${opts[@]}"
 # the L1 hit through the two-level backend next to the reference and the memory backend, woven getProduct
-jmh l1hit 'dev\.weft\.benchmarks\.hit\.CacheHitBenchmark\.getProduct' -p variant=caffeineManual,weft,weftTwoLevel \
+jmh l1hit 'dev\.weft\.benchmarks\.hit\.CacheHitBenchmark\.getProduct' -p variant=caffeineManual,weft,weftSynced,weftTwoLevel \
   -t 1 -prof gc "${opts[@]}"
 # the L2-hit target, paired so that machine noise hits both sides
 echo "== L2 hit, paired with its reference"
