@@ -30,19 +30,6 @@ public interface CachingBackend extends AutoCloseable {
     CacheItem get(ItemKey key);
 
     /**
-     * For a backend with levels that the hit path should not pay for: returns the fresh item that the levels
-     * {@link #get} leaves out hold for {@code key} (for example a shared level over the network behind a local one),
-     * or {@code null}. Called on a miss, when {@link #get} found nothing, before the load; a backend whose {@code get}
-     * already looks everywhere keeps the default, which answers {@code null}. Never throws for a transport problem.
-     *
-     * <p>Why a separate method: a hit path that also holds the code of a network read is compiled too large for the
-     * JIT to inline into the woven method, which costs every hit a real call.
-     */
-    default CacheItem getOnMiss(ItemKey key) {
-        return null;
-    }
-
-    /**
      * Reads {@code key} for the load path: the stored item and whether it is fresh, due for an eager refresh, or
      * expired but inside its {@linkplain Expiration#failSafeNanos() fail-safe period}; {@code null} when there is none.
      * Never an item that an invalidation or clear removed. Called after {@link #get} missed, and again, by identity,

@@ -150,11 +150,6 @@ public final class CacheInvalidator implements CachingBackend, InvalidationPubli
     }
 
     @Override
-    public CacheItem getOnMiss(ItemKey key) {
-        return receiver.bypass() ? null : local.getOnMiss(key);
-    }
-
-    @Override
     public ItemRead read(ItemKey key) {
         // while bypassing, nothing local is served, not even as a fail-safe value: it may have missed invalidations
         return receiver.bypass() ? null : local.read(key);

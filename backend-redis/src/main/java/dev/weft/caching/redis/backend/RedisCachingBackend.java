@@ -293,24 +293,15 @@ public final class RedisCachingBackend implements CachingBackend {
 
     // ---- reads --------------------------------------------------------------------------------------------------
 
-    /**
-     * The hit path. With a local level, reads only that level: Redis is read by {@link #getOnMiss}, which the caller
-     * calls on a miss, so that the hit path's compiled code stays small enough to be inlined into the woven method.
-     * Without a local level, reads Redis.
-     */
     @Override
     public CacheItem get(ItemKey key) {
         CachingBackend l1 = local;
-        return l1 != null ? l1.get(key) : getFromRedis(key);
-    }
-
-    /** With a local level, what Redis holds fresh for {@code key} (then kept locally); without one, {@code null}. */
-    @Override
-    public CacheItem getOnMiss(ItemKey key) {
-        return local != null ? getFromRedis(key) : null;
-    }
-
-    private CacheItem getFromRedis(ItemKey key) {
+        if (l1 != null) {
+            CacheItem item = l1.get(key);
+            if (item != null) {
+                return item;
+            }
+        }
         if (closed || !store.available()) {
             return null;
         }

@@ -250,16 +250,12 @@ public final class CachedMethod {
                     }
                     stale = read.item();
                 }
-            } else {
-                // get() only when the hit path did not just look: on a first attempt without a frame it looked for
-                // this key just now. Looking again was a second lookup per miss (issue 19's MissBenchmark) and only
-                // narrowed, without closing, the window in which another caller's load stores between the two; at
-                // worst, if caching was switched on or a backend set in between, one load is needless. What get()
-                // leaves out (a shared level in Redis) is read here, off the hit path.
-                CacheItem item = attempt > 0 || top != null ? backend.get(key) : null;
-                if (item == null) {
-                    item = backend.getOnMiss(key);
-                }
+            } else if (attempt > 0 || top != null) {
+                // Only then: on a first attempt without a frame, the hit path looked for this key just now. Looking
+                // again was a second lookup per miss (issue 19's MissBenchmark) and only narrowed, without closing,
+                // the window in which another caller's load stores between the two; at worst, if caching was switched
+                // on or a backend set in between, one load is needless.
+                CacheItem item = backend.get(key);
                 if (item != null) {
                     return hit(item, key, enclosing);
                 }
