@@ -46,9 +46,9 @@ public final class AzureFaultPeerMain {
                 .maxStalenessWhileDisconnected(bound)
                 .reorderWindow(bound.dividedBy(8))
                 .publishTimeout(Duration.ofMillis(Long.parseLong(args[7])))
-                .linkCheckInterval(AzureFaultMatrixTest.LINK_CHECK)
-                .linkCheckTimeout(AzureFaultMatrixTest.LINK_CHECK)
-                .retryOptions(AzureFaultMatrixTest.RETRY)
+                .linkCheckInterval(AzureFaultMatrix.LINK_CHECK)
+                .linkCheckTimeout(AzureFaultMatrix.LINK_CHECK)
+                .retryOptions(AzureFaultMatrix.RETRY)
                 .startTimeout(Duration.ofSeconds(30));
         if (args[2].startsWith("existing:")) {
             options.subscription(SubscriptionStrategy.existing(args[2].substring("existing:".length())));
