@@ -241,9 +241,22 @@ class KeyTextTest {
                 .hasMessage("Svc.get(id): a dependency template must not be empty");
         assertThatThrownBy(() -> dependency("product:{id", 1)).isInstanceOf(CachingConfigurationException.class)
                 .hasMessageContaining("Svc.get(id)").hasMessageContaining("unclosed '{'");
+        assertThatThrownBy(() -> dependency("product:{", 1)).isInstanceOf(CachingConfigurationException.class)
+                .as("a '{' as the last character").hasMessageContaining("unclosed '{'");
         assertThatThrownBy(() -> dependency("product}", 1)).isInstanceOf(CachingConfigurationException.class)
                 .hasMessageContaining("unmatched '}'");
         assertThatThrownBy(() -> dependency("product:{sku}", 1)).isInstanceOf(CachingConfigurationException.class)
                 .hasMessageContaining("names 'sku', which is not a parameter");
     }
+
+    /** The JDK's own types, which no formatter or {@code CacheKey} may override: primitives and arrays of them count. */
+    @Test
+    void primitivesAndArraysOfJdkTypesAreTheJdksOwn() {
+        assertThat(KeyFormatting.isJdk(int.class)).isTrue();
+        assertThat(KeyFormatting.isJdk(long[][].class)).isTrue();
+        assertThat(KeyFormatting.isJdk(String[].class)).isTrue();
+        assertThat(KeyFormatting.isJdk(java.sql.Date.class)).as("platform class loader").isTrue();
+        assertThat(KeyFormatting.isJdk(KeyTextTest[].class)).isFalse();
+    }
+
 }
