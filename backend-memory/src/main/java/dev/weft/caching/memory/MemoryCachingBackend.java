@@ -176,7 +176,7 @@ public final class MemoryCachingBackend implements CachingBackend {
             // reader treats it as absent), then the same handshake as below: the store writes the map, fences, reads
             // the log; an invalidation writes the log, fences, reads the map (its compute). Either the check sees the
             // invalidation and takes the entry out again, or the invalidation's compute, which comes after, finds the
-            // entry and removes it; shown afterwards, an entry no longer in the map is seen by nobody. With
+            // entry and removes it (a show after the removal began leaves it removed: Entry#show). With
             // dependencies the index must change atomically with the map (an index update racing another store of the
             // key could drop that store's index entry), so those take the compute below.
             Entry present = map.putIfAbsent(key, entry);
@@ -236,6 +236,7 @@ public final class MemoryCachingBackend implements CachingBackend {
             });
             return false;
         }
+        // a no-op if a removal has marked the entry removed meanwhile: it stays removed (Entry#show)
         entry.show();
         return true;
     }

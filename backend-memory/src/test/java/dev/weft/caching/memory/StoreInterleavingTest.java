@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -314,4 +316,126 @@ class StoreInterleavingTest {
         assertThat(value("k")).isEqualTo("after the clear");
     }
 
+    /**
+     * A store that has put its entry in (hidden) and passed its checks, and a removal of that entry before the store
+     * shows it: the removal, here an invalidation of the key, marks the entry removed and takes the key out of the
+     * dependency index inside its atomic update of the key, the entry still in the map until that update ends. An
+     * invalidation of the entry's dependency in that window finds nothing to remove and returns; a read after it must
+     * not get the entry. Defect found by StaleWriteBackRaceTest's loop run stand-alone (items with a dependency;
+     * invalidations by key, by dependency and clears mixed): one transient stale hit in 40 runs of 3 s, two
+     * invalidations behind. The store's show wrote "visible" over "removed", so the read got the entry, loaded before
+     * both invalidations, until the removal's update ended. Fails without the fix ({@code Entry.show} turns only a
+     * hidden entry visible, never a removed one; checked by reverting it once).
+     *
+     * <p>The store is held between its write of the map and its show by the backend's executor: Caffeine hands its
+     * maintenance to it after the write, on the storing thread, before the store's compute returns. The removal is held
+     * by the entry's dependency set, which it reads on its own thread to take the key out of the index.
+     */
+    @Test
+    void aStoreFinishingDuringARemovalOfItsEntryNeverShowsIt() throws Exception {
+        AtomicReference<Runnable> atNextMaintenance = new AtomicReference<>();
+        AtomicReference<Runnable> deferredMaintenance = new AtomicReference<>();
+        MemoryCachingBackend held = MemoryCachingBackend.builder().executor(maintenance -> {
+            Runnable action = atNextMaintenance.getAndSet(null);
+            if (action == null) {
+                maintenance.run();
+                return;
+            }
+            action.run();
+            // run later, as a pool would: the maintenance waits for the removal's lock on the key's node
+            deferredMaintenance.set(maintenance);
+        }).build();
+        CountDownLatch unindexed = new CountDownLatch(1);
+        CountDownLatch storeReturned = new CountDownLatch(1);
+        AtomicBoolean removalRanWhileTheStoreWasHeld = new AtomicBoolean();
+        AtomicReference<Object> seenAfterTheDependencysInvalidation = new AtomicReference<>("<not read>");
+        Thread invalidator = new Thread(() -> held.invalidate("k"), "invalidator");
+        Set<String> dependencies = new AbstractSet<>() {
+            @Override
+            public Iterator<String> iterator() {
+                Iterator<String> d = List.of("d").iterator();
+                if (Thread.currentThread() != invalidator) {
+                    return d;
+                }
+                // the invalidation's removal taking the key out of the index
+                return new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        if (d.hasNext()) {
+                            return true;
+                        }
+                        // the entry is marked removed and "k" is out of "d"; the map holds the entry until this
+                        // update ends
+                        unindexed.countDown();
+                        awaitLatch(storeReturned);
+                        held.invalidateDependency("d");
+                        CacheItem item = held.get(ItemKey.of("k"));
+                        seenAfterTheDependencysInvalidation.set(item == null ? "<absent>" : item.value());
+                        return false;
+                    }
+
+                    @Override
+                    public String next() {
+                        return d.next();
+                    }
+                };
+            }
+
+            @Override
+            public int size() {
+                return 1;
+            }
+        };
+        try {
+            LoadToken load = held.beginLoad(ItemKey.of("k"));
+            // the store's entry is in the map, hidden, and its checks passed (nothing was invalidated yet); the store
+            // goes on, to show the entry, once the removal is inside its update
+            atNextMaintenance.set(() -> {
+                invalidator.start();
+                removalRanWhileTheStoreWasHeld.set(awaitLatch(unindexed));
+            });
+
+            boolean stored = held.set(load, itemWith("loaded before both invalidations", dependencies));
+            storeReturned.countDown();
+            invalidator.join(TimeUnit.SECONDS.toMillis(10));
+
+            assertThat(invalidator.isAlive()).isFalse();
+            assertThat(removalRanWhileTheStoreWasHeld).as("the removal ran while the store was held").isTrue();
+            deferredMaintenance.get().run();
+            assertThat(stored).as("the store passed its checks before either invalidation began").isTrue();
+            assertThat(seenAfterTheDependencysInvalidation.get()).as("read after d's invalidation returned")
+                    .isEqualTo("<absent>");
+            assertThat(held.get(ItemKey.of("k"))).isNull();
+        } finally {
+            held.close();
+        }
+    }
+
+    private static boolean awaitLatch(CountDownLatch latch) {
+        try {
+            return latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static CacheItem itemWith(Object value, Set<String> dependencies) {
+        return new CacheItem() {
+            @Override
+            public Object value() {
+                return value;
+            }
+
+            @Override
+            public Set<String> dependencies() {
+                return dependencies;
+            }
+
+            @Override
+            public Expiration expiration() {
+                return Expiration.NEVER;
+            }
+        };
+    }
 }

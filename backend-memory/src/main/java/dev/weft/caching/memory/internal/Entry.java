@@ -23,11 +23,18 @@ public class Entry extends CacheItem {
     /** A deadline that never comes. */
     public static final long NEVER = Long.MAX_VALUE;
 
-    private static final VarHandle REMOVED;
+    /** {@link #state}: a reader gets the entry. */
+    private static final byte VISIBLE = 0;
+    /** {@link #state}: put by a store that has not finished its checks; a reader treats it as absent. */
+    private static final byte HIDDEN = 1;
+    /** {@link #state}: its removal has begun; final. */
+    private static final byte REMOVED = 2;
+
+    private static final VarHandle STATE;
 
     static {
         try {
-            REMOVED = MethodHandles.lookup().findVarHandle(Entry.class, "removed", boolean.class);
+            STATE = MethodHandles.lookup().findVarHandle(Entry.class, "state", byte.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -41,12 +48,14 @@ public class Entry extends CacheItem {
      */
     volatile long hitDeadline = NEVER;
     /**
-     * Set, under the key's lock, before the entry leaves the dependency index, so that from that moment on a reader
-     * treats it as gone: otherwise an invalidation that no longer finds the key in the index could return while the
-     * entry is still visible, during another invalidation's removal of it. Also set while a store that put the entry
-     * without the key's lock has not yet checked the invalidation log ({@link #hide}).
+     * {@link #VISIBLE}, {@link #HIDDEN} or {@link #REMOVED}; a reader gets the entry only when visible (a byte, like
+     * the boolean it replaced: the entry stays 32 bytes). REMOVED is set, under the key's lock, before the entry
+     * leaves the dependency index, so that from that moment on a reader treats it as gone: otherwise an invalidation
+     * that no longer finds the key in the index could return while the entry is still visible, during another
+     * invalidation's removal of it. HIDDEN is set while the store that put the entry has not yet finished its checks
+     * of the invalidation log ({@link #hide}). REMOVED is final: {@link #show} never undoes it.
      */
-    private volatile boolean removed;
+    private volatile byte state;
 
     /** An entry that never expires. */
     public Entry(Object value, Set<String> dependencies) {
@@ -103,9 +112,9 @@ public class Entry extends CacheItem {
         return false;
     }
 
-    /** Whether a removal of this entry has begun. */
+    /** Whether a reader must treat the entry as absent: its removal has begun, or its store has not shown it yet. */
     public final boolean isRemoved() {
-        return removed;
+        return state != VISIBLE;
     }
 
     /**
@@ -114,20 +123,27 @@ public class Entry extends CacheItem {
      */
     public final void hide() {
         // a plain write: the entry is not shared yet, and the map's put publishes it
-        REMOVED.set(this, true);
+        STATE.set(this, HIDDEN);
     }
 
     /**
-     * Shows an entry hidden by {@link #hide} once its store passed its check. If the entry was removed meanwhile
-     * (an invalidation, an eviction), it is no longer in the map: showing it makes nothing visible.
+     * Shows an entry hidden by {@link #hide} once its store passed its checks, unless its removal has begun
+     * meanwhile: a removed entry stays removed.
+     *
+     * <p>Not a plain write of VISIBLE: a removal (an invalidation, a clear, an eviction, a replacement) may have marked
+     * the entry removed and still be inside its atomic update of the key, the entry still in the map, having already
+     * taken the key out of the dependency index. An invalidation of one of the entry's dependencies then finds nothing
+     * and returns; had the show un-removed the entry, a read after that return would get it until the removal's
+     * update ended. StaleWriteBackRaceTest's harness saw exactly that, once in 40 runs (a transient stale hit, two
+     * invalidations behind); StoreInterleavingTest#aStoreFinishingDuringARemovalOfItsEntryNeverShowsIt forces it.
      */
     public final void show() {
-        // a release write, no full fence: nothing this thread does next depends on others seeing it at once
-        REMOVED.setRelease(this, false);
+        // atomic, so that it fails on an entry whose removal wrote REMOVED first; a miss pays one CAS for it
+        STATE.compareAndSet(this, HIDDEN, VISIBLE);
     }
 
-    /** Marks this entry as being removed; call before unindexing it. */
+    /** Marks this entry as being removed; call before unindexing it. Final: {@link #show} does not undo it. */
     public final void markRemoved() {
-        removed = true;
+        state = REMOVED;
     }
 }
