@@ -4,15 +4,12 @@ import dev.weft.caching.Cached;
 import dev.weft.caching.CachingProfile;
 import dev.weft.caching.CachingServices;
 import dev.weft.caching.backend.CacheItem;
-import dev.weft.caching.backend.CachingBackend;
 import dev.weft.caching.backend.ItemKey;
 import dev.weft.caching.internal.CachingRuntime;
 import dev.weft.caching.testing.LogRecorder;
 import dev.weft.caching.transaction.TransactionScope;
 import dev.weft.caching.transaction.internal.TrackedTransaction;
 import dev.weft.caching.transaction.internal.Transactions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -118,22 +115,8 @@ class CachedMethodTest {
     final LogRecorder log = new LogRecorder();
 
     final ScriptedBackend backend = new ScriptedBackend();
-    private CachingBackend previous;
-
-    @BeforeEach
-    void useScriptedBackend() {
-        CachingRuntime.setEnabled(true);
-        previous = CachingRuntime.setBackend(backend);
-    }
-
-    @AfterEach
-    void restoreBackend() {
-        if (previous != null) {
-            CachingRuntime.setBackend(previous);
-        } else {
-            CachingRuntime.resetBackend(backend);
-        }
-    }
+    @RegisterExtension
+    final InstalledBackend installed = new InstalledBackend(backend);
 
     static CachedMethod cached(String name, Class<?>... types) throws NoSuchMethodException {
         Method m = Svc.class.getDeclaredMethod(name, types);

@@ -4,13 +4,10 @@ import dev.weft.caching.CacheKey;
 import dev.weft.caching.Cached;
 import dev.weft.caching.CachingConfigurationException;
 import dev.weft.caching.InvalidateCache;
-import dev.weft.caching.backend.CachingBackend;
-import dev.weft.caching.internal.CachingRuntime;
 import dev.weft.caching.transaction.internal.TrackedTransaction;
 import dev.weft.caching.transaction.internal.Transactions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.lang.reflect.Method;
 
@@ -67,21 +64,8 @@ class InvalidatingMethodTest {
     }
 
     final ScriptedBackend backend = new ScriptedBackend();
-    private CachingBackend previous;
-
-    @BeforeEach
-    void useScriptedBackend() {
-        previous = CachingRuntime.setBackend(backend);
-    }
-
-    @AfterEach
-    void restoreBackend() {
-        if (previous != null) {
-            CachingRuntime.setBackend(previous);
-        } else {
-            CachingRuntime.resetBackend(backend);
-        }
-    }
+    @RegisterExtension
+    final InstalledBackend installed = new InstalledBackend(backend);
 
     private static Method method(Class<?> type, String name) {
         for (Method m : type.getDeclaredMethods()) {

@@ -3,13 +3,10 @@ package dev.weft.caching.internal.method;
 import dev.weft.caching.CacheKey;
 import dev.weft.caching.Cached;
 import dev.weft.caching.backend.CacheItem;
-import dev.weft.caching.backend.CachingBackend;
 import dev.weft.caching.backend.ItemKey;
 import dev.weft.caching.backend.ItemRead;
-import dev.weft.caching.internal.CachingRuntime;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.CoreSubscriber;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
@@ -82,22 +79,8 @@ class LoadReleaseTest {
             return read;
         }
     };
-    private CachingBackend previous;
-
-    @BeforeEach
-    void useScriptedBackend() {
-        CachingRuntime.setEnabled(true);
-        previous = CachingRuntime.setBackend(backend);
-    }
-
-    @AfterEach
-    void restoreBackend() {
-        if (previous != null) {
-            CachingRuntime.setBackend(previous);
-        } else {
-            CachingRuntime.resetBackend(backend);
-        }
-    }
+    @RegisterExtension
+    final InstalledBackend installed = new InstalledBackend(backend);
 
     private static CachedMethod method(String name, Class<?>... types) throws NoSuchMethodException {
         return new CachedMethod(Svc.class.getDeclaredMethod(name, types), new String[] {types.length == 1

@@ -2,14 +2,11 @@ package dev.weft.caching.internal.method;
 
 import dev.weft.caching.CachingContext;
 import dev.weft.caching.backend.CacheItem;
-import dev.weft.caching.backend.CachingBackend;
-import dev.weft.caching.internal.CachingRuntime;
 import dev.weft.caching.transaction.TransactionScope;
 import dev.weft.caching.transaction.internal.TrackedTransaction;
 import dev.weft.caching.transaction.internal.Transactions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static dev.weft.caching.internal.method.CachedMethodTest.cached;
 import static dev.weft.caching.internal.method.CachedMethodTest.call;
@@ -24,22 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class NestedCallsTest {
 
     final ScriptedBackend backend = new ScriptedBackend();
-    private CachingBackend previous;
-
-    @BeforeEach
-    void useScriptedBackend() {
-        CachingRuntime.setEnabled(true);
-        previous = CachingRuntime.setBackend(backend);
-    }
-
-    @AfterEach
-    void restoreBackend() {
-        if (previous != null) {
-            CachingRuntime.setBackend(previous);
-        } else {
-            CachingRuntime.resetBackend(backend);
-        }
-    }
+    @RegisterExtension
+    final InstalledBackend installed = new InstalledBackend(backend);
 
     private static Object fail(String message) {
         throw new IllegalStateException(message);
