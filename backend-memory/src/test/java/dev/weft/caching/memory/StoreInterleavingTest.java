@@ -312,6 +312,8 @@ class StoreInterleavingTest {
         assertThat(clears).as("the clear ran inside the store's compute").hasValue(1);
         assertThat(stored).isFalse();
         assertThat(value("k")).isEqualTo("<absent>");
+        backend.cleanUp();
+        assertThat(backend.estimatedSize()).as("the refused entry is not kept hidden in the map").isZero();
         // the refused entry left the map and the dependency index: a later item of the key that does not carry "d"
         // outlives an invalidation of "d" (a leftover index entry would remove it, a needless miss)
         assertThat(store("k", "after the clear", Expiration.NEVER, "e")).isTrue();
