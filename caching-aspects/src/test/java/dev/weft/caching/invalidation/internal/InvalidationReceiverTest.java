@@ -330,6 +330,32 @@ class InvalidationReceiverTest {
                 + "another instance were lost (" + peer + " #2..3); cleared the local cache");
     }
 
+    /**
+     * A forward jump confirmed by the sender's next heartbeat costs one loss and one clear: a late copy of a skipped
+     * message is applied and counted as a duplicate, and clears nothing more. Fails without the fix in
+     * {@link SequenceTracker}: the late copy was reported lost again (a second gap, a second clear), then the next
+     * message a third time.
+     */
+    @Test
+    void aLateCopyOfAMessageSkippedByAConfirmedForwardJumpClearsNothingMore() {
+        subscribed(bound(Duration.ofSeconds(4)));
+        long sentAt = System.currentTimeMillis();
+        deliver(new InvalidationMessage(peer, peerStart, 1, sentAt, List.of(Operation.key("a"))).encode());
+        deliver(new InvalidationMessage(peer, peerStart, 100, sentAt + 1, List.of(Operation.key("j"))).encode());
+        deliver(InvalidationMessage.heartbeat(peer, peerStart, 100, sentAt + 2).encode());
+        long clearsRequested = runtime.counters.remoteClears.sum() + runtime.counters.remoteClearsCoalesced.sum();
+        assertThat(status().gapsDetected()).isEqualTo(1);
+        assertThat(status().messagesLost()).isEqualTo(98);
+        deliver(new InvalidationMessage(peer, peerStart, 50, sentAt, List.of(Operation.key("late"))).encode());
+        deliver(new InvalidationMessage(peer, peerStart, 101, sentAt + 3, List.of(Operation.key("next"))).encode());
+        assertThat(target.keys).containsExactly("a", "j", "late", "next");
+        assertThat(status().duplicateMessages()).isEqualTo(1);
+        assertThat(status().gapsDetected()).isEqualTo(1);
+        assertThat(status().messagesLost()).isEqualTo(98);
+        assertThat(runtime.counters.remoteClears.sum() + runtime.counters.remoteClearsCoalesced.sum())
+                .as("no clear asked for after the jump's").isEqualTo(clearsRequested);
+    }
+
     @Test
     void withLogOnlyLostMessagesAreLoggedAndCountedButNotCleared() {
         subscribed(bound(Duration.ofSeconds(4)).onMessageLoss(OnMessageLoss.LOG_ONLY));
