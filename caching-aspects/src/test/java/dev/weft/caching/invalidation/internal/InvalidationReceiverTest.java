@@ -237,6 +237,35 @@ class InvalidationReceiverTest {
         assertThat(status().subscriptions()).isZero();
     }
 
+    /**
+     * After close, a message the transport still delivers (its thread may be mid-delivery while the invalidator
+     * closes) changes nothing: no invalidation, no clear, no counter, no sender tracked. Fails without the fix: the
+     * closed receiver applied the invalidations, asked for the peer's clear and counted the message.
+     */
+    @Test
+    void aMessageDeliveredAfterCloseChangesNothing() {
+        subscribed(bound(Duration.ofSeconds(4)));
+        deliver(message(1, Operation.key("before")));
+        int clears = target.clears();
+        InvalidatorStatus before = status();
+        receiver.close();
+        deliver(message(2, Operation.key("after"), Operation.dependency("d"), Operation.clear()));
+        deliver(message(9, Operation.key("after a gap")));
+        deliver(heartbeat(12));
+        deliver(new byte[] {'W', 'F', 99, 0});
+        assertThat(target.keys).containsExactly("before");
+        assertThat(target.dependencies).isEmpty();
+        assertThat(target.clears()).isEqualTo(clears);
+        InvalidatorStatus after = status();
+        assertThat(after.messagesReceived()).isEqualTo(before.messagesReceived()).isEqualTo(1);
+        assertThat(after.operationsApplied()).isEqualTo(before.operationsApplied());
+        assertThat(after.gapsDetected()).isZero();
+        assertThat(after.heartbeatsReceived()).isZero();
+        assertThat(after.unknownVersionMessages()).isZero();
+        assertThat(after.knownSenders()).isEqualTo(before.knownSenders());
+        assertThat(runtime.counters.remoteClears.sum() + runtime.counters.remoteClearsCoalesced.sum()).isZero();
+    }
+
     // ---- what a message does --------------------------------------------------------------------------------------
 
     @Test
