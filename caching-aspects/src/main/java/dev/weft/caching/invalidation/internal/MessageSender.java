@@ -209,7 +209,8 @@ public final class MessageSender {
     /**
      * Queues an operation. Returns {@code null} when {@code wantAck} is false; otherwise a future completed when the
      * message carrying it was accepted, or at once (already complete) when the circuit is not closed, or stopped being
-     * closed while the caller waited for room: the operation is then deferred, and the caller must not wait.
+     * closed while the caller waited for room: the operation is then deferred, and the caller must not wait. A caller
+     * that stops waiting completes the future exceptionally: a later release then does not count it as deferred.
      */
     public CompletableFuture<Void> send(Operation operation, boolean wantAck) {
         Operation op = fits(operation) ? operation : tooLarge(operation);
@@ -522,10 +523,20 @@ public final class MessageSender {
         return released;
     }
 
+    /**
+     * Completes the acknowledgements of callers that must not wait now, and counts them as deferred: only those this
+     * call completes, since a caller that gave up waiting completed its own (exceptionally) and counts itself as a
+     * publish timeout. Each call is thus counted once, whichever of the two came first.
+     */
     private void release(List<CompletableFuture<Void>> released) {
-        if (!released.isEmpty()) {
-            counters.deferredInvalidations.add(released.size());
-            complete(released);
+        int deferred = 0;
+        for (CompletableFuture<Void> a : released) {
+            if (a.complete(null)) {
+                deferred++;
+            }
+        }
+        if (deferred > 0) {
+            counters.deferredInvalidations.add(deferred);
         }
     }
 
