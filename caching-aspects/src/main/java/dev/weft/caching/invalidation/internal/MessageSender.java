@@ -579,14 +579,24 @@ public final class MessageSender {
         try {
             executor.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
         } catch (RuntimeException rejected) {
-            // the executor is shut down: the sender is closed, nothing more goes out
+            // the executor is shut down: the sender is closed, nothing more goes out, and nobody may wait for the
+            // message the task would have sent (the clear replacing one refused as too large, a retry)
             abandonQueue();
         }
     }
 
+    /**
+     * Gives up the queue and the message drained but not in flight (every caller of {@link #dispatchLater} has no
+     * attempt in flight: {@link #current}, if any, is the message its task would have sent), and releases their
+     * callers as close does: completed normally, not counted.
+     */
     private void abandonQueue() {
         List<CompletableFuture<Void>> acks = new ArrayList<>();
         synchronized (lock) {
+            if (current != null && current.acks != null) {
+                acks.addAll(current.acks);
+                current.acks = null;
+            }
             for (Pending p : queue) {
                 if (p.acks != null) {
                     acks.addAll(p.acks);

@@ -707,6 +707,32 @@ class MessageSenderTest {
         assertThat(counters.deferredInvalidations.sum()).isEqualTo(2);
     }
 
+    /**
+     * At shutdown, the sender's thread refuses the clear that replaces a message refused as too large: the callers of
+     * that message are released at once, as close releases the queued ones (completed normally, nothing counted), and
+     * close has nothing left to wait for. Fails without the fix: the clear's acknowledgement was never completed, and
+     * its caller waited for the whole publish timeout.
+     */
+    @Test
+    void whenTheSendersThreadRefusesTheClearReplacingATooLargeMessageItsCallersAreReleasedAtOnce() {
+        SenderThread thread = new SenderThread();
+        MessageSender sender = sender(64 * 1024, 100, 30_000, 3_600_000, null, thread);
+        transport.failure = PublishFailure.TOO_LARGE;
+        CompletableFuture<Void> refused = sender.send(Operation.key("big"), true);
+        CompletableFuture<Void> queued = sender.send(Operation.key("next"), true);
+        thread.reject();
+        transport.failOldest(new IllegalStateException("message too large"));   // its clear cannot be scheduled
+        assertThat(refused).isCompleted();
+        assertThat(queued).isCompleted();
+        assertThat(counters.deferredInvalidations.sum()).isZero();
+        assertThat(sender.pendingOperations()).isZero();
+        transport.autoAccept = true;                                   // the goodbye
+        long start = System.nanoTime();
+        sender.close(30_000);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("close waits for nothing").isLessThan(
+                Duration.ofSeconds(10));
+    }
+
     // ---- a call that waited for its acknowledgement: counted once, as a timeout or as deferred ----------------------
 
     private InvalidatorRuntime runtime(Duration publishTimeout) {
