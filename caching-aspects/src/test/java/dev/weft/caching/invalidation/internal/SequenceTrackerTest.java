@@ -613,10 +613,10 @@ class SequenceTrackerTest {
 
     /**
      * A heartbeat sent after a forward jump, whose last number is the jump's, shows that the jump was the sender's own:
-     * the numbers it skipped were lost, reported once and cleared for. A late copy of one of them (sent before the jump,
-     * so before that clear) is a duplicate, not the real stream showing up inside a forged jump: no second loss, and
-     * the expectation stays after the jump. Fails without the fix: the late #50 was reported with #3..49 lost again,
-     * and moved the expectation back, so that #101 reported #51..100 lost a third time.
+     * the numbers it skipped were lost, reported once and cleared for. A late copy of one of them (sent before the
+     * jump, so before that clear) is a duplicate, not the real stream showing up inside a forged jump: no second loss,
+     * and the expectation stays after the jump. Fails without the fix: the late #50 was reported with #3..49 lost
+     * again, and moved the expectation back, so that #101 reported #51..100 lost a third time.
      */
     @Test
     void aHeartbeatConfirmingAForwardJumpMakesALateCopyOfASkippedNumberADuplicate() {
@@ -652,6 +652,24 @@ class SequenceTrackerTest {
         assertThat(message(t, A, 101).lost()).isZero();
         now += 2 * WINDOW;
         assertThat(t.expire(now).lost()).isZero();
+    }
+
+    /**
+     * Stamped in the same millisecond as the jump, a heartbeat carrying the jump's number confirms it (a tie is taken
+     * as sent after the jump, as for a heartbeat that brings the expectation back); one stamped before it cannot tell,
+     * and leaves the late copy to be followed as the real stream.
+     */
+    @Test
+    void aHeartbeatStampedInTheJumpsMillisecondConfirmsItAndOneStampedBeforeDoesNot() {
+        for (long heartbeatSentAt : new long[] {5_000, 4_999}) {
+            SequenceTracker t = tracker(0);
+            message(t, A, 1);
+            t.invalidation(A, SUBSCRIBED - 60_000, 100, 5_000, now, SUBSCRIBED);
+            t.heartbeat(A, SUBSCRIBED - 60_000, 100, heartbeatSentAt, now, SUBSCRIBED);
+            SequenceTracker.Verdict late = message(t, A, 50);
+            assertThat(late.duplicate()).as("heartbeat sent at " + heartbeatSentAt).isEqualTo(heartbeatSentAt == 5_000);
+            assertThat(late.lost()).isEqualTo(heartbeatSentAt == 5_000 ? 0 : 48);
+        }
     }
 
     /**
