@@ -166,7 +166,10 @@ public final class InvalidationReceiver implements InvalidationTransport.Listene
                 .build();
     }
 
-    /** Stops: later transport events change nothing. */
+    /**
+     * Stops: later transport events change nothing. A message delivered after this is neither applied nor counted
+     * (the invalidator is closing, and its cache with it); one whose delivery was already under way may still be.
+     */
     public void close() {
         synchronized (this) {
             setState(InvalidatorStatus.State.CLOSED);
@@ -180,6 +183,9 @@ public final class InvalidationReceiver implements InvalidationTransport.Listene
 
     @Override
     public void onMessage(byte[] bytes) {
+        if (state == InvalidatorStatus.State.CLOSED) {
+            return; // the transport's thread may deliver until the transport is closed, after this receiver
+        }
         lastDeliveryNanos = nanoClock.getAsLong();
         try {
             receive(bytes);

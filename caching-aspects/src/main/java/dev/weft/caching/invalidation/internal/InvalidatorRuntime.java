@@ -126,6 +126,11 @@ public final class InvalidatorRuntime {
      * Publishes an operation and, in {@link PublishMode#AWAIT_ACK} while the transport is healthy, waits for the
      * transport's acknowledgement (at most the publish timeout). While the transport is known down or throttling it
      * returns at once.
+     *
+     * <p>A call is counted once: in {@code publishTimeouts} if it gave up waiting, in {@code deferredInvalidations} if
+     * the sender released it first (the circuit left the closed state), in neither if its message was accepted. Which
+     * one is decided by who completes the acknowledgement first: this caller when it gives up (exceptionally), or the
+     * sender; the sender counts a release only for the acknowledgements it completed itself.
      */
     public void publish(Operation op) {
         boolean await = options.publishMode() == PublishMode.AWAIT_ACK;
@@ -136,6 +141,9 @@ public final class InvalidatorRuntime {
         try {
             ack.get(options.publishTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
+            if (!ack.completeExceptionally(e)) {
+                return; // released (counted as deferred) or accepted between the timeout and now: not a timeout
+            }
             counters.publishTimeouts.increment();
             problems.warn("ack-timeout", "[{}] the transport did not acknowledge an invalidation ({}) within {}; it "
                     + "stays queued and is sent when the transport takes it", name, op.kind(),

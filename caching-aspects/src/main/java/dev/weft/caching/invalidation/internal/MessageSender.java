@@ -209,7 +209,8 @@ public final class MessageSender {
     /**
      * Queues an operation. Returns {@code null} when {@code wantAck} is false; otherwise a future completed when the
      * message carrying it was accepted, or at once (already complete) when the circuit is not closed, or stopped being
-     * closed while the caller waited for room: the operation is then deferred, and the caller must not wait.
+     * closed while the caller waited for room: the operation is then deferred, and the caller must not wait. A caller
+     * that stops waiting completes the future exceptionally: a later release then does not count it as deferred.
      */
     public CompletableFuture<Void> send(Operation operation, boolean wantAck) {
         Operation op = fits(operation) ? operation : tooLarge(operation);
@@ -522,10 +523,20 @@ public final class MessageSender {
         return released;
     }
 
+    /**
+     * Completes the acknowledgements of callers that must not wait now, and counts them as deferred: only those this
+     * call completes, since a caller that gave up waiting completed its own (exceptionally) and counts itself as a
+     * publish timeout. Each call is thus counted once, whichever of the two came first.
+     */
     private void release(List<CompletableFuture<Void>> released) {
-        if (!released.isEmpty()) {
-            counters.deferredInvalidations.add(released.size());
-            complete(released);
+        int deferred = 0;
+        for (CompletableFuture<Void> a : released) {
+            if (a.complete(null)) {
+                deferred++;
+            }
+        }
+        if (deferred > 0) {
+            counters.deferredInvalidations.add(deferred);
         }
     }
 
@@ -568,14 +579,24 @@ public final class MessageSender {
         try {
             executor.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
         } catch (RuntimeException rejected) {
-            // the executor is shut down: the sender is closed, nothing more goes out
+            // the executor is shut down: the sender is closed, nothing more goes out, and nobody may wait for the
+            // message the task would have sent (the clear replacing one refused as too large, a retry)
             abandonQueue();
         }
     }
 
+    /**
+     * Gives up the queue and the message drained but not in flight (every caller of {@link #dispatchLater} has no
+     * attempt in flight: {@link #current}, if any, is the message its task would have sent), and releases their
+     * callers as close does: completed normally, not counted.
+     */
     private void abandonQueue() {
         List<CompletableFuture<Void>> acks = new ArrayList<>();
         synchronized (lock) {
+            if (current != null && current.acks != null) {
+                acks.addAll(current.acks);
+                current.acks = null;
+            }
             for (Pending p : queue) {
                 if (p.acks != null) {
                     acks.addAll(p.acks);

@@ -26,6 +26,12 @@ import java.util.UUID;
  *       sent after the jump whose last number is below it), the expectation moves back to the real stream. Numbers
  *       of the range the real stream skipped are then declared lost again, since they may have been sent after the
  *       first clear.</li>
+ *   <li><b>Confirmed jumps stay lost once.</b> A heartbeat or goodbye sent after the jump whose last number is at or
+ *       past it shows the jump was the sender's own: its numbers were lost, reported once and cleared for. A late copy
+ *       of one of them (sent before the jump, so before that clear) is then a duplicate, not the real stream, and is
+ *       not reported lost again. A forged confirmation of a forged jump costs at most this: the real stream inside
+ *       the jump counts as duplicates (it is still applied) until the real sender's next heartbeat, whose number is
+ *       below the jump, follows it again and counts what it sent of the jump's numbers lost once more.</li>
  *   <li><b>New senders.</b> A sender heard for the first time is taken as it is (what it sent before was sent before
  *       this receiver subscribed, and the receiver cleared its cache when it subscribed), unless its first number is
  *       past 0 and it started after this receiver subscribed (allowing for clock skew): then its first messages were
@@ -140,6 +146,11 @@ public final class SequenceTracker {
         long lostTo;
         /** Sent-at (sender's clock) of the message that made the last forward jump. */
         long jumpSentAtMillis = Long.MAX_VALUE;
+        /**
+         * The highest number a heartbeat or goodbye sent after the last forward jump showed sent, among those the jump
+         * had claimed (0: none): numbers of the lost range up to it that arrive are late copies, not the real stream.
+         */
+        long confirmedThrough;
         boolean silent;
         /** Said goodbye; removed once this deadline passed (the holes' reorder window). */
         boolean leaving;
@@ -153,6 +164,7 @@ public final class SequenceTracker {
             lostFrom = 1;
             lostTo = 0;
             jumpSentAtMillis = Long.MAX_VALUE;
+            confirmedThrough = 0;
         }
     }
 
@@ -230,7 +242,7 @@ public final class SequenceTracker {
             s.next = sequence + 1;
             s.jumpSentAtMillis = sentAtMillis;
         } else if (!fill(s, sequence)) {
-            if (s.hasLostRange() && sequence >= s.lostFrom && sequence <= s.lostTo) {
+            if (s.hasLostRange() && sequence >= s.lostFrom && sequence <= s.lostTo && sequence > s.confirmedThrough) {
                 // the real stream, inside numbers a forward jump declared lost: follow it again, and count what it
                 // skipped of the range as lost once more (it may have been sent after the clear of the jump)
                 losses.add(sender, s.lostFrom, sequence - 1);
@@ -295,6 +307,13 @@ public final class SequenceTracker {
 
     /** A heartbeat's or goodbye's last number against what arrived. Guarded by this. */
     private void lastNumber(UUID sender, SenderState s, long last, long sentAtMillis, long nowNanos, Losses losses) {
+        if (last >= s.next - 1 && sentAtMillis >= s.jumpSentAtMillis) {
+            // sent after the message that jumped, and the sender had reached it: the jump was its own. What it skipped
+            // is lost (reported once, now or when its hole's window closes); a copy of it arriving later is late, not
+            // the real stream showing up. Numbers this message shows past the expected one are not confirmed: they
+            // are its own claim, and followed again if the real stream shows up inside them
+            s.confirmedThrough = Math.max(s.confirmedThrough, s.next - 1);
+        }
         if (last >= s.next) {
             gap(sender, s, s.next, last, nowNanos, losses);
             s.next = last + 1;

@@ -237,6 +237,35 @@ class InvalidationReceiverTest {
         assertThat(status().subscriptions()).isZero();
     }
 
+    /**
+     * After close, a message the transport still delivers (its thread may be mid-delivery while the invalidator
+     * closes) changes nothing: no invalidation, no clear, no counter, no sender tracked. Fails without the fix: the
+     * closed receiver applied the invalidations, asked for the peer's clear and counted the message.
+     */
+    @Test
+    void aMessageDeliveredAfterCloseChangesNothing() {
+        subscribed(bound(Duration.ofSeconds(4)));
+        deliver(message(1, Operation.key("before")));
+        int clears = target.clears();
+        InvalidatorStatus before = status();
+        receiver.close();
+        deliver(message(2, Operation.key("after"), Operation.dependency("d"), Operation.clear()));
+        deliver(message(9, Operation.key("after a gap")));
+        deliver(heartbeat(12));
+        deliver(new byte[] {'W', 'F', 99, 0});
+        assertThat(target.keys).containsExactly("before");
+        assertThat(target.dependencies).isEmpty();
+        assertThat(target.clears()).isEqualTo(clears);
+        InvalidatorStatus after = status();
+        assertThat(after.messagesReceived()).isEqualTo(before.messagesReceived()).isEqualTo(1);
+        assertThat(after.operationsApplied()).isEqualTo(before.operationsApplied());
+        assertThat(after.gapsDetected()).isZero();
+        assertThat(after.heartbeatsReceived()).isZero();
+        assertThat(after.unknownVersionMessages()).isZero();
+        assertThat(after.knownSenders()).isEqualTo(before.knownSenders());
+        assertThat(runtime.counters.remoteClears.sum() + runtime.counters.remoteClearsCoalesced.sum()).isZero();
+    }
+
     // ---- what a message does --------------------------------------------------------------------------------------
 
     @Test
@@ -328,6 +357,32 @@ class InvalidationReceiverTest {
         assertThat(status().messagesLost()).isEqualTo(2);
         assertThat(lines(Level.WARN, "lost")).containsExactly(runtimeName() + " 2 invalidation message(s) from "
                 + "another instance were lost (" + peer + " #2..3); cleared the local cache");
+    }
+
+    /**
+     * A forward jump confirmed by the sender's next heartbeat costs one loss and one clear: a late copy of a skipped
+     * message is applied and counted as a duplicate, and clears nothing more. Fails without the fix in
+     * {@link SequenceTracker}: the late copy was reported lost again (a second gap, a second clear), then the next
+     * message a third time.
+     */
+    @Test
+    void aLateCopyOfAMessageSkippedByAConfirmedForwardJumpClearsNothingMore() {
+        subscribed(bound(Duration.ofSeconds(4)));
+        long sentAt = System.currentTimeMillis();
+        deliver(new InvalidationMessage(peer, peerStart, 1, sentAt, List.of(Operation.key("a"))).encode());
+        deliver(new InvalidationMessage(peer, peerStart, 100, sentAt + 1, List.of(Operation.key("j"))).encode());
+        deliver(InvalidationMessage.heartbeat(peer, peerStart, 100, sentAt + 2).encode());
+        long clearsRequested = runtime.counters.remoteClears.sum() + runtime.counters.remoteClearsCoalesced.sum();
+        assertThat(status().gapsDetected()).isEqualTo(1);
+        assertThat(status().messagesLost()).isEqualTo(98);
+        deliver(new InvalidationMessage(peer, peerStart, 50, sentAt, List.of(Operation.key("late"))).encode());
+        deliver(new InvalidationMessage(peer, peerStart, 101, sentAt + 3, List.of(Operation.key("next"))).encode());
+        assertThat(target.keys).containsExactly("a", "j", "late", "next");
+        assertThat(status().duplicateMessages()).isEqualTo(1);
+        assertThat(status().gapsDetected()).isEqualTo(1);
+        assertThat(status().messagesLost()).isEqualTo(98);
+        assertThat(runtime.counters.remoteClears.sum() + runtime.counters.remoteClearsCoalesced.sum())
+                .as("no clear asked for after the jump's").isEqualTo(clearsRequested);
     }
 
     @Test

@@ -707,6 +707,104 @@ class MessageSenderTest {
         assertThat(counters.deferredInvalidations.sum()).isEqualTo(2);
     }
 
+    /**
+     * At shutdown, the sender's thread refuses the clear that replaces a message refused as too large: the callers of
+     * that message are released at once, as close releases the queued ones (completed normally, nothing counted), and
+     * close has nothing left to wait for. Fails without the fix: the clear's acknowledgement was never completed, and
+     * its caller waited for the whole publish timeout.
+     */
+    @Test
+    void whenTheSendersThreadRefusesTheClearReplacingATooLargeMessageItsCallersAreReleasedAtOnce() {
+        SenderThread thread = new SenderThread();
+        MessageSender sender = sender(64 * 1024, 100, 30_000, 3_600_000, null, thread);
+        transport.failure = PublishFailure.TOO_LARGE;
+        CompletableFuture<Void> refused = sender.send(Operation.key("big"), true);
+        CompletableFuture<Void> queued = sender.send(Operation.key("next"), true);
+        thread.reject();
+        transport.failOldest(new IllegalStateException("message too large"));   // its clear cannot be scheduled
+        assertThat(refused).isCompleted();
+        assertThat(queued).isCompleted();
+        assertThat(counters.deferredInvalidations.sum()).isZero();
+        assertThat(sender.pendingOperations()).isZero();
+        transport.autoAccept = true;                                   // the goodbye
+        long start = System.nanoTime();
+        sender.close(30_000);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("close waits for nothing").isLessThan(
+                Duration.ofSeconds(10));
+    }
+
+    // ---- a call that waited for its acknowledgement: counted once, as a timeout or as deferred ----------------------
+
+    private InvalidatorRuntime runtime(Duration publishTimeout) {
+        // startSending is not called: no watchdog runs, the test decides when the circuit trips
+        return new InvalidatorRuntime(transport, dev.weft.caching.invalidation.InvalidatorOptions
+                .customTransportBuilder().publishTimeout(publishTimeout).build(), false,
+                new ProblemLog(org.slf4j.LoggerFactory.getLogger(MessageSenderTest.class), 0));
+    }
+
+    /**
+     * A call that gave up waiting after the publish timeout is a publish timeout, and only that: when the circuit later
+     * opens and releases the acknowledgements still held, the one its caller gave up on is not counted as deferred as
+     * well. Fails without the fix: it was counted in both ({@code deferredInvalidations} 2), and which counter a
+     * timed-out call ended in depended on whether the caller's timeout or the circuit's release came first.
+     */
+    @Test
+    void aCallThatTimedOutIsCountedOnceAsATimeoutWhenTheCircuitReleasesItsAcknowledgementLater() {
+        InvalidatorRuntime runtime = runtime(Duration.ofMillis(100));
+        try {
+            runtime.publish(Operation.key("k"));                      // unanswered: the caller gives up after 100 ms
+            assertThat(runtime.counters.publishTimeouts.sum()).isEqualTo(1);
+            transport.up = false;
+            runtime.publish(Operation.key("j"));                      // opens the circuit, which releases k's caller
+            assertThat(runtime.counters.publishTimeouts.sum()).isEqualTo(1);
+            assertThat(runtime.counters.deferredInvalidations.sum()).as("j, which found the transport down")
+                    .isEqualTo(1);
+        } finally {
+            transport.up = true;
+            transport.autoAccept = true;
+            transport.acceptAll();
+            runtime.shutdown();
+        }
+    }
+
+    /** The other order: a call released by the circuit before its timeout is deferred, and not a timeout. */
+    @Test
+    void aCallReleasedByTheCircuitBeforeItsTimeoutIsCountedOnceAsDeferred() throws Exception {
+        InvalidatorRuntime runtime = runtime(Duration.ofSeconds(30));
+        try {
+            Thread caller = new Thread(() -> runtime.publish(Operation.key("k")), "caller-k");
+            caller.start();
+            awaitWaiting(caller);
+            transport.up = false;
+            runtime.publish(Operation.key("j"));
+            caller.join(5_000);
+            assertThat(caller.isAlive()).as("released").isFalse();
+            assertThat(runtime.counters.publishTimeouts.sum()).isZero();
+            assertThat(runtime.counters.deferredInvalidations.sum()).as("k, released, and j").isEqualTo(2);
+        } finally {
+            transport.up = true;
+            transport.autoAccept = true;
+            transport.acceptAll();
+            runtime.shutdown();
+        }
+    }
+
+    /** A call that gave up waiting is a timeout even if its message is accepted a moment later. */
+    @Test
+    void aCallThatTimedOutStaysATimeoutWhenItsMessageIsAcceptedLater() {
+        InvalidatorRuntime runtime = runtime(Duration.ofMillis(100));
+        try {
+            runtime.publish(Operation.key("k"));
+            transport.acceptAll();
+            assertThat(runtime.counters.messagesSent.sum()).isEqualTo(1);
+            assertThat(runtime.counters.publishTimeouts.sum()).isEqualTo(1);
+            assertThat(runtime.counters.deferredInvalidations.sum()).isZero();
+        } finally {
+            transport.autoAccept = true;
+            runtime.shutdown();
+        }
+    }
+
     /** While throttled, operations queue as they are up to maxPending; the next one collapses them into a clear. */
     @Test
     void aThrottledQueueCollapsesOnlyPastMaxPending() {

@@ -610,4 +610,87 @@ class SequenceTrackerTest {
         now += 2 * WINDOW;
         assertThat(t.expire(now).lost()).as("the jump's hole was dropped, not declared lost").isZero();
     }
+
+    /**
+     * A heartbeat sent after a forward jump, whose last number is the jump's, shows that the jump was the sender's own:
+     * the numbers it skipped were lost, reported once and cleared for. A late copy of one of them (sent before the
+     * jump, so before that clear) is a duplicate, not the real stream showing up inside a forged jump: no second loss,
+     * and the expectation stays after the jump. Fails without the fix: the late #50 was reported with #3..49 lost
+     * again, and moved the expectation back, so that #101 reported #51..100 lost a third time.
+     */
+    @Test
+    void aHeartbeatConfirmingAForwardJumpMakesALateCopyOfASkippedNumberADuplicate() {
+        SequenceTracker t = tracker(0);
+        message(t, A, 1);
+        message(t, A, 2);
+        assertThat(message(t, A, 100).lost()).isEqualTo(97);
+        assertThat(heartbeat(t, A, 100).lost()).isZero();
+        SequenceTracker.Verdict late = message(t, A, 50);
+        assertThat(late.lost()).as("#3..99 were reported and cleared for already").isZero();
+        assertThat(late.duplicate()).isTrue();
+        assertThat(message(t, A, 101).lost()).as("the expectation stayed after the jump").isZero();
+        assertThat(heartbeat(t, A, 101).lost()).isZero();
+    }
+
+    /**
+     * The same with a reorder window: the heartbeat confirms the jump while its hole is still open; the hole is lost
+     * once, when its window closes, and a copy of one of its numbers arriving after that is a duplicate. Fails without
+     * the fix (#3..59 reported lost a second time).
+     */
+    @Test
+    void aForwardJumpConfirmedWhileItsHoleIsOpenIsLostOnceWhenTheWindowCloses() {
+        SequenceTracker t = tracker(WINDOW);
+        message(t, A, 1);
+        message(t, A, 2);
+        assertThat(message(t, A, 100).lost()).isZero();
+        assertThat(heartbeat(t, A, 100).lost()).isZero();
+        now += WINDOW;
+        assertThat(t.expire(now).lost()).isEqualTo(97);
+        SequenceTracker.Verdict late = message(t, A, 60);
+        assertThat(late.lost()).isZero();
+        assertThat(late.duplicate()).isTrue();
+        assertThat(message(t, A, 101).lost()).isZero();
+        now += 2 * WINDOW;
+        assertThat(t.expire(now).lost()).isZero();
+    }
+
+    /**
+     * Stamped in the same millisecond as the jump, a heartbeat carrying the jump's number confirms it (a tie is taken
+     * as sent after the jump, as for a heartbeat that brings the expectation back); one stamped before it cannot tell,
+     * and leaves the late copy to be followed as the real stream.
+     */
+    @Test
+    void aHeartbeatStampedInTheJumpsMillisecondConfirmsItAndOneStampedBeforeDoesNot() {
+        for (long heartbeatSentAt : new long[] {5_000, 4_999}) {
+            SequenceTracker t = tracker(0);
+            message(t, A, 1);
+            t.invalidation(A, SUBSCRIBED - 60_000, 100, 5_000, now, SUBSCRIBED);
+            t.heartbeat(A, SUBSCRIBED - 60_000, 100, heartbeatSentAt, now, SUBSCRIBED);
+            SequenceTracker.Verdict late = message(t, A, 50);
+            assertThat(late.duplicate()).as("heartbeat sent at " + heartbeatSentAt).isEqualTo(heartbeatSentAt == 5_000);
+            assertThat(late.lost()).isEqualTo(heartbeatSentAt == 5_000 ? 0 : 48);
+        }
+    }
+
+    /**
+     * A confirmation can be forged too (without a key, anybody can send a heartbeat in a sender's name). It makes the
+     * real stream inside the forged jump count as duplicates (still applied), but not for long: the real sender's next
+     * heartbeat, sent after the jump with a number below it, follows the real stream again and counts what it sent of
+     * the jump's numbers as lost, so its own losses meanwhile are cleared for.
+     */
+    @Test
+    void aForgedConfirmationOfAForgedJumpIsUndoneByTheRealSendersNextHeartbeat() {
+        SequenceTracker t = tracker(0);
+        message(t, A, 1);
+        message(t, A, 2);
+        assertThat(message(t, A, 1_000).lost()).as("the forged jump").isEqualTo(997);
+        heartbeat(t, A, 1_000);                                     // the forged confirmation
+        assertThat(message(t, A, 3).duplicate()).as("the real #3").isTrue();
+        // the real #4 is lost
+        assertThat(message(t, A, 5).lost()).isZero();
+        SequenceTracker.Verdict real = heartbeat(t, A, 5);
+        assertThat(real.lost()).as("#3..5, the real stream inside the jump, lost once more").isEqualTo(3);
+        assertThat(real.lostDescription()).isEqualTo(A + " #3..5");
+        assertThat(message(t, A, 7).lost()).as("followed again: its next loss shows").isEqualTo(1);
+    }
 }
