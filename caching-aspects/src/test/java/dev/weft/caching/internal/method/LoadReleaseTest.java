@@ -9,9 +9,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.CoreSubscriber;
 import reactor.core.Exceptions;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -58,6 +60,11 @@ class LoadReleaseTest {
         @Cached
         Mono<String> lazy(int id) {
             return Mono.just("l" + id);
+        }
+
+        @Cached
+        Flux<String> lazyMany(int id) {
+            return Flux.just("l" + id);
         }
 
         @Cached(absoluteExpiration = "1h", autoReload = true)
@@ -180,6 +187,35 @@ class LoadReleaseTest {
             throws Exception {
         LinkageError fatal = new LinkageError("simulated: a class the result needs cannot be linked");
         lazyResultFatalWhenFirstSubscribedAfterTheBodyReturned(fatal, fatal);
+    }
+
+    @Test
+    void aLazyFluxThatThrowsAJvmFatalErrorWhenFirstSubscribedFailsItsJoinerAndTheNextCallLoadsAgain()
+            throws Exception {
+        // Fails without the fix in ReactorShapes.subscribe, as the Mono case above: a Flux is subscribed to through
+        // the same path (its elements collected into a list), and Reactor throws the error out of it alike.
+        backend.stale = false;
+        CachedMethod m = method("lazyMany", int.class);
+        ItemKey key = key(m, 1);
+        LinkageError fatal = new LinkageError("simulated: a class the result needs cannot be linked");
+        Load owner = m.load(key, null, new Object[] {1});
+        Flux<?> ownersView = (Flux<?>) owner.complete(new Flux<String>() {
+            @Override
+            public void subscribe(CoreSubscriber<? super String> actual) {
+                throw fatal;
+            }
+        });
+        Flux<?> joinersView = (Flux<?>) CompletableFuture.supplyAsync(() -> call(m, () -> Flux.just("joiner ran"), 1))
+                .get(5, TimeUnit.SECONDS);
+
+        assertThatThrownBy(() -> ownersView.subscribe(v -> { }, e -> { })).as("the first subscriber")
+                .isSameAs(fatal);
+        assertThatThrownBy(() -> joinersView.collectList().toFuture().get(5, TimeUnit.SECONDS))
+                .as("the joiner is not left waiting").hasCauseReference(fatal);
+        assertThat(m.flights.size()).as("the flight is over").isZero();
+
+        Flux<?> next = (Flux<?>) call(m, () -> Flux.just("loaded", "again"), 1);
+        assertThat(next.collectList().block(Duration.ofSeconds(5))).isEqualTo(List.of("loaded", "again"));
     }
 
     /**
