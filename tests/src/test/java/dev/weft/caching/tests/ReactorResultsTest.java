@@ -49,6 +49,21 @@ class ReactorResultsTest {
             });
         }
 
+        /** When set, the Mono {@link #avatar} returns throws it when subscribed to (not when assembled). */
+        volatile LinkageError linkFailure;
+
+        @Cached
+        Mono<String> avatar(int id) {
+            assemblies.incrementAndGet();
+            LinkageError failure = linkFailure;
+            return Mono.fromCallable(() -> {
+                if (failure != null) {
+                    throw failure;
+                }
+                return "avatar " + id;
+            });
+        }
+
         @Cached
         Mono<String> nobody(int id) {
             subscriptions.incrementAndGet();
@@ -124,6 +139,25 @@ class ReactorResultsTest {
         users.failing = false;
         assertThat(users.name(4).block()).isEqualTo("user 4 #2");
         assertThat(users.name(4).block()).isEqualTo("user 4 #2");
+    }
+
+    @Test
+    void aMonoThatThrowsAJvmFatalErrorWhenFirstSubscribedFailsTheCallersThatShareItAndTheNextCallLoadsAgain()
+            throws Exception {
+        // Reactor throws a JVM-fatal error out of subscribe() instead of signalling it. Fails without the fix in
+        // ReactorShapes.subscribe: the load never ended, so the second caller waited (here past the 5 s bound; in
+        // production until the load wait timeout, and for ever once it had subscribed) and later calls joined it.
+        LinkageError failure = new LinkageError("simulated: a class the result needs cannot be linked");
+        users.linkFailure = failure;
+        Mono<String> first = users.avatar(7);
+        Mono<String> second = users.avatar(7);   // joins the first call's load: the body ran once
+        assertThat(users.assemblies.get()).isEqualTo(1);
+        assertThatThrownBy(() -> first.subscribe(v -> { }, e -> { })).as("the first subscriber").isSameAs(failure);
+        assertThatThrownBy(() -> second.toFuture().get(5, TimeUnit.SECONDS)).as("the caller that shares the load")
+                .hasCauseReference(failure);
+        users.linkFailure = null;
+        assertThat(users.avatar(7).block(Duration.ofSeconds(5))).isEqualTo("avatar 7");
+        assertThat(users.assemblies.get()).as("the next call loaded again").isEqualTo(2);
     }
 
     @Test

@@ -26,6 +26,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * One {@link Cached} method: what Weft knows about it (computed once, at its first call), its hit path
@@ -68,6 +69,13 @@ public final class CachedMethod {
     final SingleFlight flights;
     private final StaleLog staleLog;
     private volatile Method accessible;
+
+    /**
+     * Test seam, {@code null} otherwise: called with the method on the resolving thread when a resolution of its
+     * settings has read the profile and the switch, before the settings are published, so that a test can pause a
+     * resolution there and race a profile change against it deterministically. Never on the hit path.
+     */
+    static volatile Consumer<Method> afterResolve;
 
     CachedMethod(Method method, String[] names) {
         this.method = method;
@@ -148,7 +156,12 @@ public final class CachedMethod {
                     + "'; register it before the first call with CachingServices.setProfile(CachingProfile.builder(\""
                     + declared.profile + "\")...build())");
         }
-        return MethodSettings.resolve(declared, profile, CachingRuntime.enabled(), display);
+        MethodSettings resolved = MethodSettings.resolve(declared, profile, CachingRuntime.enabled(), display);
+        Consumer<Method> seam = afterResolve;
+        if (seam != null) {
+            seam.accept(method);
+        }
+        return resolved;
     }
 
     /** Re-resolves the settings after {@code profile} changed ({@code null}: the global switch changed). */

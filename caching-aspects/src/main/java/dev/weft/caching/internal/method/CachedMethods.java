@@ -33,8 +33,25 @@ public final class CachedMethods {
 
     private static final List<Consumer<CachedMethod>> CREATION_LISTENERS = new CopyOnWriteArrayList<>();
 
+    /**
+     * Held by every resolution of a registered method's settings: a registration resolves and publishes the new
+     * method under it, a profile or switch change re-resolves the registered methods under it. A change stores the
+     * new profile (or switch) before it takes the lock. So if a registration holds the lock first, the change then
+     * finds the method and resolves it again from the new state; if the change holds it first, the registration
+     * resolves after it, from the state the change had stored. Likewise of two changes, the one that takes the lock
+     * last reads both. Without the lock, a resolution that had read the older state could publish its settings after
+     * one that had read the newer, and the method kept the older settings until the next change. When
+     * {@code setProfile} or {@code setEnabled} returns, every method that can be found has settings resolved from the
+     * new state. Taken only at a method's first use and at a change: never on a call's path.
+     */
+    private static final Object SETTINGS_LOCK = new Object();
+
     static {
-        ProfileListeners.add(profile -> BY_METHOD.values().forEach(m -> m.settingsChanged(profile)));
+        ProfileListeners.add(profile -> {
+            synchronized (SETTINGS_LOCK) {
+                BY_METHOD.values().forEach(m -> m.settingsChanged(profile));
+            }
+        });
     }
 
     /**
@@ -71,14 +88,7 @@ public final class CachedMethods {
         Method method = ((MethodSignature) joinPoint.getSignature()).getMethod();
         CachedMethod m = BY_METHOD.get(method);
         if (m == null) {
-            CachedMethod fresh = new CachedMethod(method, ParameterNames.of(method, joinPoint));
-            m = BY_METHOD.putIfAbsent(method, fresh);
-            if (m == null) {
-                fresh.keys().publish();
-                // a switch or profile change made while it was being built did not reach it: resolve once more
-                fresh.settingsChanged(null);
-                m = created(fresh);
-            }
+            m = register(new CachedMethod(method, ParameterNames.of(method, joinPoint)));
         }
         CachedMethod known = BY_JOIN_POINT.putIfAbsent(joinPoint, m);
         return known != null ? known : m;
@@ -87,16 +97,22 @@ public final class CachedMethods {
     /** The metadata of a {@code @Cached} method, for invalidation. */
     public static CachedMethod forMethod(Method method) {
         CachedMethod m = BY_METHOD.get(method);
-        if (m == null) {
-            CachedMethod fresh = new CachedMethod(method, ParameterNames.of(method, null));
-            m = BY_METHOD.putIfAbsent(method, fresh);
-            if (m == null) {
-                fresh.keys().publish();
-                fresh.settingsChanged(null);
-                m = created(fresh);
+        return m != null ? m : register(new CachedMethod(method, ParameterNames.of(method, null)));
+    }
+
+    /** Registers {@code fresh}, unless another thread registered its method first: returns the registered one. */
+    private static CachedMethod register(CachedMethod fresh) {
+        synchronized (SETTINGS_LOCK) {
+            CachedMethod known = BY_METHOD.get(fresh.method());
+            if (known != null) {
+                return known;
             }
+            // a switch or profile change made while it was being built did not reach it: resolve once more
+            fresh.settingsChanged(null);
+            BY_METHOD.put(fresh.method(), fresh);
         }
-        return m;
+        fresh.keys().publish();
+        return created(fresh);
     }
 
     /** The metadata of the {@code @InvalidateCache} method executing at {@code joinPoint}. */

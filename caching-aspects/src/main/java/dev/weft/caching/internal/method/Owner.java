@@ -156,7 +156,8 @@ final class Owner extends Load {
         CompletionStage<?> stage;
         try {
             stage = shape.upstream(returned, upstream);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // a lazy result a caller subscribed to already starts here, and Reactor throws its fatal errors
             giveUp(e);
             throw e;
         }

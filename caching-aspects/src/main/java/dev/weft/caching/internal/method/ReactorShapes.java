@@ -30,10 +30,21 @@ final class ReactorShapes {
         return returnType == Mono.class ? new MonoShape() : new FluxShape();
     }
 
-    /** Subscribes to {@code publisher} (with a caller's context, if any) and completes {@code into} with its value. */
+    /**
+     * Subscribes to {@code publisher} (with a caller's context, if any) and completes {@code into} with its value.
+     * Reactor throws its fatal errors ({@code Exceptions.throwIfFatal}: JVM-fatal errors, bubbling exceptions) out of
+     * {@code subscribe()} instead of signalling them: {@code into} fails with such an error all the same, so that the
+     * load ends and the callers who share it get the failure rather than wait for a signal that never comes; the
+     * subscriber that started the load gets it thrown, as Reactor does.
+     */
     private static void subscribe(Mono<?> publisher, Object context, CompletableFuture<Object> into) {
-        publisher.subscribe(into::complete, into::completeExceptionally, () -> into.complete(null),
-                context instanceof ContextView ? Context.of((ContextView) context) : Context.empty());
+        try {
+            publisher.subscribe(into::complete, into::completeExceptionally, () -> into.complete(null),
+                    context instanceof ContextView ? Context.of((ContextView) context) : Context.empty());
+        } catch (RuntimeException | Error e) {
+            into.completeExceptionally(e);
+            throw e;
+        }
     }
 
     private static final class MonoShape extends ResultShape.Async {

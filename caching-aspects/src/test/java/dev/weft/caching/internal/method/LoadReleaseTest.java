@@ -9,9 +9,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.CoreSubscriber;
 import reactor.core.Exceptions;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -58,6 +60,11 @@ class LoadReleaseTest {
         @Cached
         Mono<String> lazy(int id) {
             return Mono.just("l" + id);
+        }
+
+        @Cached
+        Flux<String> lazyMany(int id) {
+            return Flux.just("l" + id);
         }
 
         @Cached(absoluteExpiration = "1h", autoReload = true)
@@ -141,6 +148,121 @@ class LoadReleaseTest {
         Mono<?> next = (Mono<?>) call(m, () -> Mono.just("loaded again"), 1);
         assertThat(next.block(Duration.ofSeconds(5))).isEqualTo("loaded again");
         assertThat(backend.valueOf(key)).isEqualTo("loaded again");
+    }
+
+    @Test
+    void whenALazyResultCannotBeStartedWithAJvmFatalErrorItsSubscribedJoinerGetsTheErrorAndTheNextCallLoadsAgain()
+            throws Exception {
+        // Fails without the fix in Owner.completeAsync, which ended the load only for a RuntimeException: the error
+        // left the flight open and its shared result incomplete, so the subscribed joiner waited (here until the
+        // 5 s bound below; in production until the load wait timeout, and then for ever) and the next call joined.
+        backend.stale = false;
+        CachedMethod m = method("lazy", int.class);
+        ItemKey key = key(m, 1);
+        Load owner = m.load(key, null, new Object[] {1});
+        Mono<?> joinersView = (Mono<?>) CompletableFuture.supplyAsync(() -> call(m, () -> Mono.just("joiner ran"), 1))
+                .get(5, TimeUnit.SECONDS);
+        CompletableFuture<?> joined = joinersView.toFuture();
+        LinkageError fatal = new LinkageError("simulated: a class the result needs cannot be linked");
+        assertThatThrownBy(() -> owner.complete(failingWhenSubscribed(fatal))).isSameAs(fatal);
+        assertThatThrownBy(() -> joined.get(5, TimeUnit.SECONDS)).as("the joiner is not left waiting")
+                .hasCauseReference(fatal);
+        assertThat(backend.abandoned).as("the token is ended").containsExactly(backend.begun.get(0));
+        assertThat(m.flights.size()).isZero();
+
+        Mono<?> next = (Mono<?>) call(m, () -> Mono.just("loaded again"), 1);
+        assertThat(next.block(Duration.ofSeconds(5))).isEqualTo("loaded again");
+        assertThat(backend.valueOf(key)).isEqualTo("loaded again");
+    }
+
+    @Test
+    void aLazyResultThatThrowsABubblingExceptionWhenFirstSubscribedFailsItsJoinerAndTheNextCallLoadsAgain()
+            throws Exception {
+        IllegalStateException cause = new IllegalStateException("cannot subscribe");
+        lazyResultFatalWhenFirstSubscribedAfterTheBodyReturned(Exceptions.bubble(cause), cause);
+    }
+
+    @Test
+    void aLazyResultThatThrowsAJvmFatalErrorWhenFirstSubscribedFailsItsJoinerAndTheNextCallLoadsAgain()
+            throws Exception {
+        LinkageError fatal = new LinkageError("simulated: a class the result needs cannot be linked");
+        lazyResultFatalWhenFirstSubscribedAfterTheBodyReturned(fatal, fatal);
+    }
+
+    @Test
+    void aLazyFluxThatThrowsAJvmFatalErrorWhenFirstSubscribedFailsItsJoinerAndTheNextCallLoadsAgain()
+            throws Exception {
+        // Fails without the fix in ReactorShapes.subscribe, as the Mono case above: a Flux is subscribed to through
+        // the same path (its elements collected into a list), and Reactor throws the error out of it alike.
+        backend.stale = false;
+        CachedMethod m = method("lazyMany", int.class);
+        ItemKey key = key(m, 1);
+        LinkageError fatal = new LinkageError("simulated: a class the result needs cannot be linked");
+        Load owner = m.load(key, null, new Object[] {1});
+        Flux<?> ownersView = (Flux<?>) owner.complete(new Flux<String>() {
+            @Override
+            public void subscribe(CoreSubscriber<? super String> actual) {
+                throw fatal;
+            }
+        });
+        Flux<?> joinersView = (Flux<?>) CompletableFuture.supplyAsync(() -> call(m, () -> Flux.just("joiner ran"), 1))
+                .get(5, TimeUnit.SECONDS);
+
+        assertThatThrownBy(() -> ownersView.subscribe(v -> { }, e -> { })).as("the first subscriber")
+                .isSameAs(fatal);
+        assertThatThrownBy(() -> joinersView.collectList().toFuture().get(5, TimeUnit.SECONDS))
+                .as("the joiner is not left waiting").hasCauseReference(fatal);
+        assertThat(m.flights.size()).as("the flight is over").isZero();
+
+        Flux<?> next = (Flux<?>) call(m, () -> Flux.just("loaded", "again"), 1);
+        assertThat(next.collectList().block(Duration.ofSeconds(5))).isEqualTo(List.of("loaded", "again"));
+    }
+
+    /**
+     * The body returns a lazy result that throws {@code fatal} (an error Reactor throws out of {@code subscribe()}
+     * instead of signalling it, {@code Exceptions.throwIfFatal}) only when it is subscribed to, which happens when the
+     * first caller subscribes, after the body returned. That caller gets it thrown; the load ends with it: a joiner
+     * that shares the load gets the failure at once, the token is ended, and the next call loads again.
+     *
+     * <p>Fails without the fix in {@code ReactorShapes.subscribe}: the throw left the load's future incomplete and
+     * its flight open, so the joiner waited (here until the 5 s bound below; in production until the load wait
+     * timeout, and a joiner that had subscribed for ever) and the next call joined the dead load.
+     */
+    private void lazyResultFatalWhenFirstSubscribedAfterTheBodyReturned(Throwable fatal, Throwable cause)
+            throws Exception {
+        backend.stale = false;   // no invalidation since the load began: the joiner shares the owner's result
+        CachedMethod m = method("lazy", int.class);
+        ItemKey key = key(m, 1);
+        Load owner = m.load(key, null, new Object[] {1});
+        Mono<?> ownersView = (Mono<?>) owner.complete(failingWhenSubscribed(fatal));
+        Mono<?> joinersView = (Mono<?>) CompletableFuture.supplyAsync(() -> call(m, () -> Mono.just("joiner ran"), 1))
+                .get(5, TimeUnit.SECONDS);
+        assertThat(m.statistics().snapshot().waits()).as("it joined the owner's load").isEqualTo(1);
+
+        assertThatThrownBy(() -> ownersView.subscribe(v -> { }, e -> { })).as("the first subscriber")
+                .isSameAs(fatal);
+        assertThatThrownBy(() -> joinersView.toFuture().get(5, TimeUnit.SECONDS)).as("the joiner is not left waiting")
+                .satisfies(t -> assertThat(Exceptions.unwrap(t.getCause())).isSameAs(cause));
+        assertThat(backend.abandoned).as("the token is ended").containsExactly(backend.begun.get(0));
+        assertThat(m.flights.size()).as("the flight is over").isZero();
+        assertThat(m.statistics().snapshot().loadFailures()).isEqualTo(1);
+
+        Mono<?> next = (Mono<?>) call(m, () -> Mono.just("loaded again"), 1);
+        assertThat(next.block(Duration.ofSeconds(5))).isEqualTo("loaded again");
+        assertThat(backend.valueOf(key)).isEqualTo("loaded again");
+    }
+
+    /** A lazy result whose subscription throws {@code fatal}, which Reactor then throws on out of subscribe(). */
+    private static Mono<String> failingWhenSubscribed(Throwable fatal) {
+        return new Mono<>() {
+            @Override
+            public void subscribe(CoreSubscriber<? super String> actual) {
+                if (fatal instanceof Error) {
+                    throw (Error) fatal;
+                }
+                throw (RuntimeException) fatal;
+            }
+        };
     }
 
     @Test
