@@ -30,6 +30,20 @@ public interface CachingBackend extends AutoCloseable {
     CacheItem get(ItemKey key);
 
     /**
+     * The backend whose {@link #get} answers the hit path: this one, or, for a backend that keeps a local level in
+     * front of a slower one (the two-level Redis backend), that local level, so that a hit is a memory read that the
+     * JIT can inline into the cached method. A miss there is not taken for a miss of this backend: the load path then
+     * reads this backend ({@link #get} or {@link #read}), which looks at the slower level.
+     *
+     * <p>Must return the same object for the life of this backend, whose {@code get} must answer exactly what this
+     * backend's {@code get} answers from its local level. Decorators that do work of their own in {@code get} (a
+     * bypass check, for instance) keep the default. The default returns {@code this}.
+     */
+    default CachingBackend localLevel() {
+        return this;
+    }
+
+    /**
      * Reads {@code key} for the load path: the stored item and whether it is fresh, due for an eager refresh, or
      * expired but inside its {@linkplain Expiration#failSafeNanos() fail-safe period}; {@code null} when there is none.
      * Never an item that an invalidation or clear removed. Called after {@link #get} missed, and again, by identity,

@@ -29,6 +29,11 @@ public final class CachingRuntime {
 
     /** The backend cached methods use; {@code null} until set or first needed. */
     private static volatile CachingBackend backend;
+    /**
+     * What the hit path reads: {@link #backend}'s {@link CachingBackend#localLevel()}, written with it (under the
+     * backend lock, after it). A reader racing a change may see the old one for a moment, as it may the old backend.
+     */
+    private static volatile CachingBackend hitBackend;
 
     /**
      * Global switch: when false every cached method runs its body (for tests and emergencies). Folded into each
@@ -69,9 +74,23 @@ public final class CachingRuntime {
         return enabled;
     }
 
-    /** The backend in use, or {@code null} before one is set or first needed: what the hit path reads. */
+    /** The backend in use, or {@code null} before one is set or first needed. */
     public static CachingBackend currentBackend() {
         return backend;
+    }
+
+    /**
+     * What the hit path reads: the backend in use's {@linkplain CachingBackend#localLevel() local level} (the backend
+     * itself unless it has a slower level behind a local one), or {@code null} before a backend is set or first needed.
+     * When it is not {@link #backend()}, a miss there is not a miss of the backend: the load path reads the backend.
+     */
+    public static CachingBackend hitBackend() {
+        return hitBackend;
+    }
+
+    private static void install(CachingBackend b) {
+        backend = b;
+        hitBackend = b == null ? null : Objects.requireNonNull(b.localLevel(), "localLevel()");
     }
 
     /** Returns the backend, creating the default memory backend on first need. */
@@ -85,7 +104,7 @@ public final class CachingRuntime {
         Objects.requireNonNull(b, "backend");
         synchronized (BACKEND_LOCK) {
             CachingBackend previous = backend;
-            backend = b;
+            install(b);
             if (previous != null && defaultBackendCreated) {
                 // the default backend is Weft's own: nobody else can close it
                 defaultBackendCreated = false;
@@ -106,7 +125,7 @@ public final class CachingRuntime {
             if (backend != expected || expected == null) {
                 return false;
             }
-            backend = null;
+            install(null);
             defaultBackendCreated = false;
             return true;
         }
@@ -127,7 +146,7 @@ public final class CachingRuntime {
             CachingBackend b = providers.next().create();
             LOG.info("No caching backend was set with CachingServices.setDefaultBackend(...); using {} with default "
                     + "settings", b);
-            backend = b;
+            install(b);
             defaultBackendCreated = true;
             return b;
         }

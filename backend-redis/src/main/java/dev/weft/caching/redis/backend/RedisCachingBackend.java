@@ -309,6 +309,16 @@ public final class RedisCachingBackend implements CachingBackend {
         return read == null ? null : read.item();
     }
 
+    /**
+     * The local level when there is one: a hit reads only memory, and the Redis read (several kilobytes of compiled
+     * code, taken only on a local miss) stays off the hit path, so that the JIT inlines the hit into the cached method.
+     * The load path then reads this backend, which looks in Redis.
+     */
+    @Override
+    public CachingBackend localLevel() {
+        return local != null ? local : this;
+    }
+
     @Override
     public ItemRead read(ItemKey key) {
         CachingBackend l1 = local;

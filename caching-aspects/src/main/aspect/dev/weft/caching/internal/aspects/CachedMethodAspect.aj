@@ -1,6 +1,7 @@
 package dev.weft.caching.internal.aspects;
 
 import dev.weft.caching.backend.ItemKey;
+import dev.weft.caching.internal.load.CallStack;
 import dev.weft.caching.internal.method.CachedMethod;
 import dev.weft.caching.internal.method.CachedMethods;
 import dev.weft.caching.internal.method.Load;
@@ -33,9 +34,12 @@ public aspect CachedMethodAspect {
     Object around() : staticCachedExecution() && args() {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(null);
-        Object hit = m.lookup(key);
-        if (hit != CachedMethod.MISS) {
-            return hit;
+        if (CallStack.top() == null) {
+            Object hit = m.probe(key);
+            if (hit != CachedMethod.MISS) {
+                m.countHit();
+                return hit;
+            }
         }
         Load load = m.load(key, null, NO_ARGUMENTS);
         if (!load.mustRun()) {
@@ -55,9 +59,12 @@ public aspect CachedMethodAspect {
     Object around(Object a0) : staticCachedExecution() && args(a0) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(null, a0);
-        Object hit = m.lookup(key);
-        if (hit != CachedMethod.MISS) {
-            return hit;
+        if (CallStack.top() == null) {
+            Object hit = m.probe(key);
+            if (hit != CachedMethod.MISS) {
+                m.countHit();
+                return hit;
+            }
         }
         Load load = m.load(key, null, new Object[] {a0});
         if (!load.mustRun()) {
@@ -77,9 +84,12 @@ public aspect CachedMethodAspect {
     Object around(Object a0, Object a1) : staticCachedExecution() && args(a0, a1) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(null, a0, a1);
-        Object hit = m.lookup(key);
-        if (hit != CachedMethod.MISS) {
-            return hit;
+        if (CallStack.top() == null) {
+            Object hit = m.probe(key);
+            if (hit != CachedMethod.MISS) {
+                m.countHit();
+                return hit;
+            }
         }
         Load load = m.load(key, null, new Object[] {a0, a1});
         if (!load.mustRun()) {
@@ -99,9 +109,12 @@ public aspect CachedMethodAspect {
     Object around(Object a0, Object a1, Object a2) : staticCachedExecution() && args(a0, a1, a2) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(null, a0, a1, a2);
-        Object hit = m.lookup(key);
-        if (hit != CachedMethod.MISS) {
-            return hit;
+        if (CallStack.top() == null) {
+            Object hit = m.probe(key);
+            if (hit != CachedMethod.MISS) {
+                m.countHit();
+                return hit;
+            }
         }
         Load load = m.load(key, null, new Object[] {a0, a1, a2});
         if (!load.mustRun()) {
@@ -121,9 +134,12 @@ public aspect CachedMethodAspect {
     Object around(Object a0, Object a1, Object a2, Object a3) : staticCachedExecution() && args(a0, a1, a2, a3) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(null, a0, a1, a2, a3);
-        Object hit = m.lookup(key);
-        if (hit != CachedMethod.MISS) {
-            return hit;
+        if (CallStack.top() == null) {
+            Object hit = m.probe(key);
+            if (hit != CachedMethod.MISS) {
+                m.countHit();
+                return hit;
+            }
         }
         Load load = m.load(key, null, new Object[] {a0, a1, a2, a3});
         if (!load.mustRun()) {
@@ -143,9 +159,12 @@ public aspect CachedMethodAspect {
     Object around(Object target) : instanceCachedExecution() && this(target) && args() {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(target);
-        Object hit = m.lookup(key);
-        if (hit != CachedMethod.MISS) {
-            return hit;
+        if (CallStack.top() == null) {
+            Object hit = m.probe(key);
+            if (hit != CachedMethod.MISS) {
+                m.countHit();
+                return hit;
+            }
         }
         Load load = m.load(key, target, NO_ARGUMENTS);
         if (!load.mustRun()) {
@@ -165,9 +184,12 @@ public aspect CachedMethodAspect {
     Object around(Object target, Object a0) : instanceCachedExecution() && this(target) && args(a0) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(target, a0);
-        Object hit = m.lookup(key);
-        if (hit != CachedMethod.MISS) {
-            return hit;
+        if (CallStack.top() == null) {
+            Object hit = m.probe(key);
+            if (hit != CachedMethod.MISS) {
+                m.countHit();
+                return hit;
+            }
         }
         Load load = m.load(key, target, new Object[] {a0});
         if (!load.mustRun()) {
@@ -187,9 +209,12 @@ public aspect CachedMethodAspect {
     Object around(Object target, Object a0, Object a1) : instanceCachedExecution() && this(target) && args(a0, a1) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(target, a0, a1);
-        Object hit = m.lookup(key);
-        if (hit != CachedMethod.MISS) {
-            return hit;
+        if (CallStack.top() == null) {
+            Object hit = m.probe(key);
+            if (hit != CachedMethod.MISS) {
+                m.countHit();
+                return hit;
+            }
         }
         Load load = m.load(key, target, new Object[] {a0, a1});
         if (!load.mustRun()) {
@@ -209,9 +234,12 @@ public aspect CachedMethodAspect {
     Object around(Object target, Object a0, Object a1, Object a2) : instanceCachedExecution() && this(target) && args(a0, a1, a2) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(target, a0, a1, a2);
-        Object hit = m.lookup(key);
-        if (hit != CachedMethod.MISS) {
-            return hit;
+        if (CallStack.top() == null) {
+            Object hit = m.probe(key);
+            if (hit != CachedMethod.MISS) {
+                m.countHit();
+                return hit;
+            }
         }
         Load load = m.load(key, target, new Object[] {a0, a1, a2});
         if (!load.mustRun()) {
@@ -231,9 +259,12 @@ public aspect CachedMethodAspect {
     Object around(Object target, Object a0, Object a1, Object a2, Object a3) : instanceCachedExecution() && this(target) && args(a0, a1, a2, a3) {
         CachedMethod m = CachedMethods.of(thisJoinPointStaticPart);
         ItemKey key = m.keys().key(target, a0, a1, a2, a3);
-        Object hit = m.lookup(key);
-        if (hit != CachedMethod.MISS) {
-            return hit;
+        if (CallStack.top() == null) {
+            Object hit = m.probe(key);
+            if (hit != CachedMethod.MISS) {
+                m.countHit();
+                return hit;
+            }
         }
         Load load = m.load(key, target, new Object[] {a0, a1, a2, a3});
         if (!load.mustRun()) {
@@ -255,9 +286,12 @@ public aspect CachedMethodAspect {
         Object target = thisJoinPoint.getThis();
         Object[] args = thisJoinPoint.getArgs();
         ItemKey key = m.keys().keyOf(target, args);
-        Object hit = m.lookup(key);
-        if (hit != CachedMethod.MISS) {
-            return hit;
+        if (CallStack.top() == null) {
+            Object hit = m.probe(key);
+            if (hit != CachedMethod.MISS) {
+                m.countHit();
+                return hit;
+            }
         }
         Load load = m.load(key, target, args);
         if (!load.mustRun()) {

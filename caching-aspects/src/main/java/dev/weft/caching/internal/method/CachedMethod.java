@@ -205,13 +205,38 @@ public final class CachedMethod {
     /**
      * Returns what the caller gets for {@code key} when it is cached, or {@link #MISS}. Returns {@link #MISS}
      * without looking when the call needs the slow path: caching off, no backend yet, or this thread is inside a
-     * cached body (which needs this hit's dependencies), an imperative invalidation or a background reload.
+     * cached body (which needs this hit's dependencies), an imperative invalidation or a background reload. The woven
+     * advice makes the same steps itself: {@code CallStack.top()}, {@link #probe}, {@link #countHit} (see
+     * {@link #probe} why); this method is for tests and the benchmarks' breakdowns.
      */
     public Object lookup(ItemKey key) {
-        if (!settings.enabled || CallStack.top() != null) {
+        if (CallStack.top() != null) {
             return MISS;
         }
-        CachingBackend backend = CachingRuntime.currentBackend();
+        Object hit = probe(key);
+        if (hit != MISS) {
+            countHit();
+        }
+        return hit;
+    }
+
+    /**
+     * The hit path's read, for a thread outside any cached body, imperative invalidation or background reload (the
+     * advice checks {@code CallStack.top()} first): what the caller gets for {@code key} when it is cached, or
+     * {@link #MISS}; {@link #MISS} without looking when caching is off or there is no backend yet. Does not count
+     * the hit: the advice calls {@link #countHit} then.
+     *
+     * <p>Why the advice makes three calls and not one ({@link #lookup}): the JIT inlines a method that it has already
+     * compiled on its own only while that compiled code is under {@code -XX:InlineSmallCode} (2,500 bytes on
+     * x86-64). {@code lookup} with the thread check, the backend's read and the counting compiled to 2,528 bytes with
+     * the memory backend and 2,624 behind an invalidator, so whether a hit made a real call depended on compilation
+     * order (issue 16). Without the thread check and the counting, this method is the backend's read and little more.
+     */
+    public Object probe(ItemKey key) {
+        if (!settings.enabled) {
+            return MISS;
+        }
+        CachingBackend backend = CachingRuntime.hitBackend();
         if (backend == null) {
             return MISS;
         }
@@ -219,9 +244,13 @@ public final class CachedMethod {
         if (item == null) {
             return MISS;
         }
-        statistics.hits.increment();
         ResultShape s = shape;
         return s == null ? item.value() : s.toCaller(item.value());
+    }
+
+    /** Counts a hit that {@link #probe} found. */
+    public void countHit() {
+        statistics.hits.increment();
     }
 
     // ---- the miss path ------------------------------------------------------------------------------------------
@@ -229,7 +258,7 @@ public final class CachedMethod {
     /**
      * Decides what a call that the hit path did not answer does; see {@link Load}. {@code target} and {@code args}
      * are the call's (the target is {@code null} for a static method); a background reload calls the method again
-     * with them. Called right after {@link #lookup} returned {@link #MISS} for the same key, on the same thread.
+     * with them. Called right after the hit path ({@link #lookup}, or the advice's {@link #probe}) answered {@link #MISS} for the same key, on the same thread.
      */
     public Load load(ItemKey key, Object target, Object[] args) {
         Frame top = CallStack.top();
@@ -263,8 +292,9 @@ public final class CachedMethod {
                     }
                     stale = read.item();
                 }
-            } else if (attempt > 0 || top != null) {
-                // Only then: on a first attempt without a frame, the hit path looked for this key just now. Looking
+            } else if (attempt > 0 || top != null || CachingRuntime.hitBackend() != backend) {
+                // Only then: on a first attempt without a frame, the hit path looked for this key just now, unless it
+                // read only the backend's local level (a two-level backend), whose miss is not the backend's. Looking
                 // again was a second lookup per miss (issue 19's MissBenchmark) and only narrowed, without closing,
                 // the window in which another caller's load stores between the two; at worst, if caching was switched
                 // on or a backend set in between, one load is needless.

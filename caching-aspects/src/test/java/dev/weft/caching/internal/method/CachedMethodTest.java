@@ -6,6 +6,7 @@ import dev.weft.caching.CachingServices;
 import dev.weft.caching.backend.CacheItem;
 import dev.weft.caching.backend.ItemKey;
 import dev.weft.caching.internal.CachingRuntime;
+import dev.weft.caching.internal.load.CallStack;
 import dev.weft.caching.testing.LogRecorder;
 import dev.weft.caching.transaction.TransactionScope;
 import dev.weft.caching.transaction.internal.TrackedTransaction;
@@ -134,9 +135,12 @@ class CachedMethodTest {
     /** What the woven advice does for one call. */
     static Object call(CachedMethod m, Supplier<Object> body, Object... args) {
         ItemKey key = key(m, args);
-        Object hit = m.lookup(key);
-        if (hit != CachedMethod.MISS) {
-            return hit;
+        if (CallStack.top() == null) {
+            Object hit = m.probe(key);
+            if (hit != CachedMethod.MISS) {
+                m.countHit();
+                return hit;
+            }
         }
         Load load = m.load(key, null, args);
         if (!load.mustRun()) {
