@@ -4,6 +4,7 @@
 #
 #   benchmarks/run-l2.sh           the full run (about 25 minutes on 2 cores): results in benchmarks/results/l2/
 #   benchmarks/run-l2.sh --quick   a short run (about 6 minutes): results in benchmarks/results/quick/l2/
+#   benchmarks/run-l2.sh --l1-only the L1 hit stage alone, 3 forks (about 4 minutes): results in benchmarks/results/l1hit/
 #
 # Run nothing else on the machine meanwhile. Every stage starts its own redis-server on 127.0.0.1 (from
 # weft-test-support) and stops it. docs/performance.md, section "The Redis level (L2)", is written by hand from these
@@ -13,10 +14,12 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 quick=false
+l1only=false
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=true ;;
-    *) echo "usage: $0 [--quick]" >&2; exit 2 ;;
+    --l1-only) l1only=true ;;
+    *) echo "usage: $0 [--quick | --l1-only]" >&2; exit 2 ;;
   esac
 done
 if $quick; then
@@ -29,6 +32,10 @@ else
   opts=(-f 2 -wi 5 -w 1s -i 5 -r 1s)
   pairs=50000
   keys=200
+fi
+if $l1only; then
+  out="$here/results/l1hit"
+  opts=(-f 3 -wi 5 -w 1s -i 5 -r 1s)
 fi
 java_cmd="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 (cd "$root" && ./mvnw -q -B -ntp -pl benchmarks -am package -DskipTests)
@@ -51,6 +58,13 @@ jmh() {
   grep -E '^[A-Z][A-Za-z0-9]+\.[a-zA-Z]+ ' "$out/$name.txt" | grep -v -E ':gc\.(count|time|alloc\.rate) ' || true
 }
 
+if $l1only; then
+  jmh l1hit 'dev\.weft\.benchmarks\.hit\.CacheHitBenchmark\.getProduct' -p variant=caffeineManual,weft,weftSynced,weftTwoLevel \
+    -t 1 -prof gc "${opts[@]}"
+  echo "duration.seconds=$SECONDS" >> "$out/environment.properties"
+  echo "results: $out"
+  exit 0
+fi
 # the default ValueSerializer's choice: serialize + deserialize of a small record and a 2 KB graph
 jmh serializer 'dev\.weft\.benchmarks\.l2\.SerializerBenchmark' -prof gc "${opts[@]}"
 # L2 hits (local miss) and local hits of two-level caches, 1 thread
