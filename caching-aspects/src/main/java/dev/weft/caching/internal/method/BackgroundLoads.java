@@ -60,7 +60,6 @@ final class BackgroundLoads {
     }
 
     private static void abandon(CachedMethod method, Flight flight) {
-        method.flights.close(flight);
-        flight.finish(Outcome.ABANDONED);
+        method.flights.abandon(flight);
     }
 }

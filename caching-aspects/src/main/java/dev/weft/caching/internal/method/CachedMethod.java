@@ -417,12 +417,13 @@ public final class CachedMethod {
         return new Owner(this, key, args, backend, token, flight, s, fallback, background, transaction);
     }
 
-    /** Runs the body uncached instead of owning a load; callers that joined {@code flight} look again. */
+    /**
+     * Runs the body uncached instead of owning a load; callers that joined {@code flight} look again (asynchronous
+     * ones of a flight it took over fail: {@link SingleFlight#abandon}).
+     */
     private Load withoutLoad(Flight flight, ItemKey key, Object[] args) {
         if (flight != null) {
-            flights.close(flight);
-            // nobody shares it yet (a caller shares an asynchronous load only once it has a token): waiters retry
-            flight.finish(Outcome.ABANDONED);
+            flights.abandon(flight);
         }
         statistics.uncached.increment();
         return Load.Uncached.of(this, key, args, CallStack.enclosing(CallStack.top()));

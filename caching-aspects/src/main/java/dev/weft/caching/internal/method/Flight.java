@@ -41,7 +41,10 @@ final class Flight extends CompletableFuture<Outcome> {
      * writes fewer per miss (each a full fence on x86).
      */
     boolean bodyRunning;
-    /** For asynchronous methods, completes with the stored form of the owner's result; else {@code null}. */
+    /**
+     * For asynchronous methods, completes with the stored form of the owner's result, or, if the flight is taken over,
+     * of the result of the flight that took it over ({@link SingleFlight}); else {@code null}.
+     */
     final CompletableFuture<Object> shared;
     /** For asynchronous methods, starts a lazy result (a Mono) when its first caller subscribes. */
     final Upstream upstream;

@@ -5,7 +5,9 @@ import dev.weft.caching.backend.LoadToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The loads in flight of one cached method, by key: the first caller of a key owns its flight and runs the body; the
@@ -15,6 +17,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * flight and runs the body, the old flight is marked superseded and its token abandoned (so its owner's late result
  * is not stored), and the old flight's waiters are told to look again, which makes them join the new one. So a hung
  * owner delays its key by one wait timeout, once, not on every later call.
+ *
+ * <p>Asynchronous callers that already share the old flight's future (its joiners, and its owner's caller) have
+ * returned their futures and cannot look again: they follow the new flight instead, as a synchronous waiter does.
+ * The old flight's future completes with the new flight's result or failure (or with the old load's own, should it
+ * still come first: they could take either, as the new flight began after their calls did), and a lazy result one of
+ * them subscribed to is started in the new flight too. Were a load that never signals left to them, they would wait for ever on a
+ * result that can no longer be stored. If the new flight cannot run as a load either (its caller runs the body
+ * uncached), they fail with a {@link java.util.concurrent.TimeoutException} naming the method, which fail-safe may
+ * answer.
  */
 final class SingleFlight {
 
@@ -45,13 +56,13 @@ final class SingleFlight {
                 return other;
             }
             if (flights.replace(key, other, mine)) {
-                supersede(other);
+                supersede(other, mine);
                 return mine;
             }
         }
     }
 
-    private void supersede(Flight old) {
+    private void supersede(Flight old, Flight mine) {
         old.superseded = true;
         statistics.waitTimeouts.increment();
         // keys carry argument values: only at DEBUG
@@ -67,6 +78,26 @@ final class SingleFlight {
             }
         }
         old.finish(Outcome.ABANDONED);
+        if (old.shared != null && mine.shared != null) {
+            follow(old, mine);
+        }
+    }
+
+    /**
+     * The callers that share {@code old}'s future follow {@code mine}, which took it over: its result completes
+     * theirs, and a lazy result they subscribed to starts in {@code mine} too. (A flight taken over in turn passes
+     * them on.)
+     */
+    private static void follow(Flight old, Flight mine) {
+        CompletableFuture<Object> theirs = old.shared;
+        mine.shared.whenComplete((value, failure) -> {
+            if (failure != null) {
+                theirs.completeExceptionally(failure);
+            } else {
+                theirs.complete(value);
+            }
+        });
+        old.upstream.forwardTo(mine.upstream);
     }
 
     /**
@@ -77,9 +108,28 @@ final class SingleFlight {
         return flights.replace(old.key, old, mine);
     }
 
-    /** Closes {@code flight} to new joiners (if it is still the registered one). */
-    void close(Flight flight) {
-        flights.remove(flight.key, flight);
+    /**
+     * Closes {@code flight} to new joiners, if it is still the registered one; returns whether it was (if not, it was
+     * closed already, replaced, or taken over).
+     */
+    boolean close(Flight flight) {
+        return flights.remove(flight.key, flight);
+    }
+
+    /**
+     * Ends {@code flight}, which will not run as a load (its caller runs the body uncached, or a background load could
+     * not start): closes it and tells its waiters to look again. Asynchronous callers cannot look again: only those of
+     * a flight it took over share its future (a caller shares an asynchronous load only once it has a token), and they
+     * fail with a {@link TimeoutException} naming the method, unless the flight was taken over in turn (then they
+     * follow that flight).
+     */
+    void abandon(Flight flight) {
+        boolean open = close(flight);
+        flight.finish(Outcome.ABANDONED);
+        if (open && flight.shared != null) {
+            flight.shared.completeExceptionally(new TimeoutException(display + ": the load this call joined outlived "
+                    + "the profile's loadWaitTimeout, and the caller that took it over ran the method uncached"));
+        }
     }
 
     /** Whether {@code flight} is still the registered flight of its key. */

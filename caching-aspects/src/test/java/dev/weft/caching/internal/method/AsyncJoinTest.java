@@ -1,6 +1,7 @@
 package dev.weft.caching.internal.method;
 
 import dev.weft.caching.Cached;
+import dev.weft.caching.CachingProfile;
 import dev.weft.caching.backend.CachingBackend;
 import dev.weft.caching.backend.ItemKey;
 import dev.weft.caching.internal.CachingRuntime;
@@ -31,6 +32,13 @@ import static org.awaitility.Awaitility.await;
  */
 class AsyncJoinTest {
 
+    static final String TAKEOVER = "async-join-test-takeover";
+
+    static {
+        // long enough for a joiner to join the first load (checked), short enough for the test to wait it out
+        CachingRuntime.setProfile(CachingProfile.builder(TAKEOVER).loadWaitTimeout(Duration.ofSeconds(1)).build());
+    }
+
     @SuppressWarnings("unused")
     static class Svc {
         @Cached
@@ -41,6 +49,16 @@ class AsyncJoinTest {
         @Cached
         Mono<String> lazy(int id) {
             return Mono.just("l" + id);
+        }
+
+        @Cached(profile = TAKEOVER)
+        CompletableFuture<String> hangs(int id) {
+            return new CompletableFuture<>();
+        }
+
+        @Cached(profile = TAKEOVER)
+        Mono<String> lazyHangs(int id) {
+            return Mono.never();
         }
     }
 
@@ -200,5 +218,79 @@ class AsyncJoinTest {
         assertThat(ownersView.block(Duration.ofSeconds(5))).isEqualTo("owner");
         assertThat(subscriptions).hasValue(1);
         assertThat(backend.valueOf(lazyKey)).isEqualTo("owner");
+    }
+
+    /** Waits, polling, until the load wait timeout of the flight that began at {@code started} has passed. */
+    private static void awaitDeadline(long started) {
+        // the condition under test is the passing of the deadline itself (the profile's 1 s)
+        await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() - started > 1_100_000_000L);
+    }
+
+    /**
+     * A load whose future never completes is taken over past its deadline; the callers that already shared it (a
+     * joiner, and the owner's own caller) follow the load that took it over, as synchronous waiters do. Fails
+     * without the fix in {@code SingleFlight.supersede}: nothing completed the old flight's future, and they waited
+     * for ever ({@code get} timed out).
+     */
+    @Test
+    void callersSharingALoadThatNeverCompletesFollowTheLoadThatTookItOver() throws Exception {
+        backend.stale = false;
+        CachedMethod hangs = new CachedMethod(Svc.class.getDeclaredMethod("hangs", int.class), new String[] {"id"});
+        ItemKey hangsKey = key(hangs, 1);
+        long started = System.nanoTime();
+        Load owner = hangs.load(hangsKey, null, new Object[] {1});
+        CompletableFuture<String> never = new CompletableFuture<>();
+        CompletableFuture<Object> ownersView = future(owner.complete(never));
+        CompletableFuture<Object> joined = future(call(hangs, () -> CompletableFuture.completedFuture("joiner ran"), 1));
+        assertThat(hangs.statistics().snapshot().waits()).as("joined within the deadline").isEqualTo(1);
+        assertThat(hangs.statistics().snapshot().waitTimeouts()).isZero();
+
+        awaitDeadline(started);
+        CompletableFuture<String> body = new CompletableFuture<>();
+        CompletableFuture<Object> taker = future(call(hangs, () -> body, 1));
+        assertThat(hangs.statistics().snapshot().waitTimeouts()).as("taken over").isEqualTo(1);
+        assertThat(joined).isNotDone();
+        body.complete("new");
+
+        assertThat(taker.get(5, TimeUnit.SECONDS)).isEqualTo("new");
+        assertThat(joined.get(5, TimeUnit.SECONDS)).as("the joiner followed the new load").isEqualTo("new");
+        assertThat(ownersView.get(5, TimeUnit.SECONDS)).as("so did the hung owner's caller").isEqualTo("new");
+        assertThat(backend.valueOf(hangsKey)).isEqualTo("new");
+        never.complete("old");
+        assertThat(backend.valueOf(hangsKey)).as("the late result is not stored").isEqualTo("new");
+    }
+
+    /**
+     * As above for a lazy result (a {@code Mono}): the joiner's subscription starts the result of the load that took
+     * the hung one over, although that load's own caller never subscribes. Fails without the fix in
+     * {@code SingleFlight.supersede} ({@code block} timed out).
+     */
+    @Test
+    void aSubscriberOfALazyLoadThatNeverSignalsFollowsAndStartsTheLoadThatTookItOver() throws Exception {
+        backend.stale = false;
+        CachedMethod lazy = new CachedMethod(Svc.class.getDeclaredMethod("lazyHangs", int.class),
+                new String[] {"id"});
+        ItemKey lazyKey = key(lazy, 1);
+        long started = System.nanoTime();
+        Load owner = lazy.load(lazyKey, null, new Object[] {1});
+        Mono<?> ownersView = (Mono<?>) owner.complete(Mono.never());
+        Mono<?> joined = (Mono<?>) call(lazy, () -> Mono.just("joiner ran"), 1);
+        assertThat(lazy.statistics().snapshot().waits()).as("joined within the deadline").isEqualTo(1);
+        CompletableFuture<?> subscribed = joined.toFuture();
+        CompletableFuture<?> ownerSubscribed = ownersView.toFuture();
+
+        awaitDeadline(started);
+        AtomicInteger subscriptions = new AtomicInteger();
+        Object taker = call(lazy, () -> Mono.fromCallable(() -> {
+            subscriptions.incrementAndGet();
+            return "new";
+        }), 1);
+        assertThat(taker).isInstanceOf(Mono.class);
+        assertThat(lazy.statistics().snapshot().waitTimeouts()).as("taken over").isEqualTo(1);
+
+        assertThat(subscribed.get(5, TimeUnit.SECONDS)).as("the subscriber followed the new load").isEqualTo("new");
+        assertThat(ownerSubscribed.get(5, TimeUnit.SECONDS)).isEqualTo("new");
+        assertThat(subscriptions).as("started once, by the forwarded subscription").hasValue(1);
+        assertThat(backend.valueOf(lazyKey)).isEqualTo("new");
     }
 }

@@ -10,8 +10,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** Single flight's parts: flights and their takeover, background reload frames, lazy starts, the stale-value log. */
@@ -47,6 +52,91 @@ class FlightsTest {
         assertThat(log.atInfoOrAbove()).anySatisfy(l -> assertThat(l.text())
                 .isEqualTo("Svc.find(int id): a load outlived the profile's loadWaitTimeout; another caller took it "
                         + "over and its own result will not be stored"));
+    }
+
+    /**
+     * The callers that share a taken-over asynchronous flight's future follow the flights that took it over, through
+     * a chain of takeovers, to a failure too, and their subscriptions, before or after a takeover, start the new
+     * flight's lazy result. Fails without the fix in {@code SingleFlight.supersede}: the old future never completed.
+     */
+    @Test
+    void asynchronousCallersOfATakenOverFlightFollowTheFlightsThatTookItOver() {
+        Flight hung = new Flight(key, 1, true);
+        flights.claim(hung);
+        CompletableFuture<Object> joiner = hung.shared.thenApply(v -> v);   // a caller's own dependent
+        hung.upstream.request("before the takeover");
+        await().atMost(Duration.ofSeconds(5)).until(() -> hung.expiredAt(System.nanoTime()));
+        Flight second = new Flight(key, 1, true);
+        assertThat(flights.claim(second)).isSameAs(second);
+        await().atMost(Duration.ofSeconds(5)).until(() -> second.expiredAt(System.nanoTime()));
+        Flight third = new Flight(key, 30_000_000_000L, true);
+        assertThat(flights.claim(third)).isSameAs(third);
+        assertThat(statistics.snapshot().waitTimeouts()).isEqualTo(2);
+
+        List<Object> started = new ArrayList<>();
+        third.upstream.ready(started::add);
+        assertThat(started).as("started with the first subscriber's context").containsExactly("before the takeover");
+        hung.upstream.request("after the takeover");
+        assertThat(started).as("once").hasSize(1);
+        assertThat(joiner).isNotDone();
+        IllegalStateException failure = new IllegalStateException("database down");
+        third.shared.completeExceptionally(failure);
+        assertThat(joiner).isCompletedExceptionally();
+        assertThatThrownBy(joiner::join).cause().isSameAs(failure);
+        assertThat(second.shared).isCompletedExceptionally();
+    }
+
+    @Test
+    void aSubscriptionAfterATakeoverStartsTheNewFlightsLazyResult() {
+        Flight hung = new Flight(key, 1, true);
+        flights.claim(hung);
+        await().atMost(Duration.ofSeconds(5)).until(() -> hung.expiredAt(System.nanoTime()));
+        Flight mine = new Flight(key, 30_000_000_000L, true);
+        flights.claim(mine);
+        List<Object> started = new ArrayList<>();
+        mine.upstream.ready(started::add);
+        assertThat(started).as("nobody subscribed yet").isEmpty();
+        hung.upstream.request("a joiner of the old flight");
+        assertThat(started).containsExactly("a joiner of the old flight");
+        mine.shared.complete("new");
+        assertThat(hung.shared).isCompletedWithValue("new");
+    }
+
+    /**
+     * The flight that took an asynchronous one over runs uncached instead (its caller's transaction wrote, the backend
+     * refused the load): the callers sharing the old one cannot look again, so they fail at once, with a message naming
+     * the method, rather than wait for ever. Before the fix such a flight was only closed and given its outcome, and
+     * the joiner waited for ever: checked to fail ({@code get} timed out) with {@code abandon} doing only that.
+     */
+    @Test
+    void asynchronousCallersOfATakenOverFlightFailWhenTheFlightThatTookItOverCannotLoad() {
+        Flight hung = new Flight(key, 1, true);
+        flights.claim(hung);
+        CompletableFuture<Object> joiner = hung.shared.thenApply(v -> v);
+        await().atMost(Duration.ofSeconds(5)).until(() -> hung.expiredAt(System.nanoTime()));
+        Flight mine = new Flight(key, 30_000_000_000L, true);
+        flights.claim(mine);
+        flights.abandon(mine);
+        assertThat(mine.await(Long.MAX_VALUE)).isSameAs(Outcome.ABANDONED);
+        assertThat(flights.size()).isZero();
+        assertThatThrownBy(() -> joiner.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(TimeoutException.class)
+                .hasMessage("Svc.find(int id): the load this call joined outlived the profile's loadWaitTimeout, and "
+                        + "the caller that took it over ran the method uncached");
+    }
+
+    @Test
+    void anAbandonedFlightThatWasTakenOverLeavesItsCallersToTheFlightThatTookItOver() {
+        Flight hung = new Flight(key, 1, true);
+        flights.claim(hung);
+        await().atMost(Duration.ofSeconds(5)).until(() -> hung.expiredAt(System.nanoTime()));
+        Flight mine = new Flight(key, 30_000_000_000L, true);
+        flights.claim(mine);
+        flights.abandon(hung);   // e.g. its background load could not start after all
+        assertThat(hung.shared).as("it follows mine").isNotDone();
+        assertThat(flights.isOpen(mine)).isTrue();
+        mine.shared.complete("new");
+        assertThat(hung.shared).isCompletedWithValue("new");
     }
 
     @Test
