@@ -88,9 +88,15 @@ public final class CachingRuntime {
         return hitBackend;
     }
 
+    /** Makes {@code b} the backend in use (or none); refuses a backend without a local level before changing anything. */
     private static void install(CachingBackend b) {
+        CachingBackend level = b == null ? null : b.localLevel();
+        if (b != null && level == null) {
+            throw new CachingConfigurationException(b + ": localLevel() returned null; a backend without a local level "
+                    + "in front of a slower one returns itself (the default)");
+        }
         backend = b;
-        hitBackend = b == null ? null : Objects.requireNonNull(b.localLevel(), "localLevel()");
+        hitBackend = level;
     }
 
     /** Returns the backend, creating the default memory backend on first need. */

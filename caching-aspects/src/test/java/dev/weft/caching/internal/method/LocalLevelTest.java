@@ -1,5 +1,6 @@
 package dev.weft.caching.internal.method;
 
+import dev.weft.caching.CachingConfigurationException;
 import dev.weft.caching.backend.CacheItem;
 import dev.weft.caching.backend.CachingBackend;
 import dev.weft.caching.backend.ItemKey;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A backend with a local level in front of a slower one ({@link CachingBackend#localLevel()}, the two-level Redis
@@ -94,6 +96,26 @@ class LocalLevelTest {
         } finally {
             CachingRuntime.setBackend(previous);
         }
+    }
+
+    @Test
+    void aBackendWithoutALocalLevelIsRefusedAndTheBackendInUseStays() {
+        ScriptedBackend broken = new ScriptedBackend() {
+            @Override
+            public CachingBackend localLevel() {
+                return null;
+            }
+
+            @Override
+            public String toString() {
+                return "BrokenBackend";
+            }
+        };
+        assertThatThrownBy(() -> CachingRuntime.setBackend(broken))
+                .isInstanceOf(CachingConfigurationException.class)
+                .hasMessageContaining("BrokenBackend").hasMessageContaining("localLevel()");
+        assertThat(CachingRuntime.currentBackend()).isSameAs(backend);
+        assertThat(CachingRuntime.hitBackend()).isSameAs(backend.local);
     }
 
     @Test
