@@ -26,6 +26,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -491,12 +492,12 @@ public final class CachedMethod {
                 && !isStale(other.backend, running, null) && flights.isOpen(other)) {
             // nothing was invalidated since the load began: any invalidation that overlaps it from now on began
             // after this call did. (A nested call waits instead: its enclosing call needs the dependencies.)
-            return new Load.Answer(shareAsync(future, other, key, backend, stale, softDeadline));
+            return new Load.Answer(shareAsync(future, other, key, backend, stale, softDeadline, false));
         }
         Outcome outcome = other.await(Long.MAX_VALUE);
         if (outcome instanceof Outcome.Failed) {
             // the body threw before returning a future: share its failed future
-            return new Load.Answer(shareAsync(future, other, key, backend, stale, softDeadline));
+            return new Load.Answer(shareAsync(future, other, key, backend, stale, softDeadline, false));
         }
         if (outcome instanceof Outcome.TimedOut) {
             return null;
@@ -523,7 +524,7 @@ public final class CachedMethod {
             return null;
         }
         propagate(enclosing, key, dependencies);
-        return new Load.Answer(shareAsync(future, other, key, backend, stale, softDeadline));
+        return new Load.Answer(shareAsync(future, other, key, backend, stale, softDeadline, enclosing != null));
     }
 
     /**
@@ -531,8 +532,8 @@ public final class CachedMethod {
      * that value if the load fails (fail-safe) or is still running at the soft timeout.
      */
     private Object shareAsync(ResultShape.Async future, Flight flight, ItemKey key, CachingBackend backend,
-                              CacheItem stale, long softDeadline) {
-        CompletableFuture<Object> mine = future.dependent(flight.shared);
+                              CacheItem stale, long softDeadline, boolean nested) {
+        CompletableFuture<Object> mine = future.dependent(nested ? unlessTakenOver(flight) : flight.shared);
         if (stale == null) {
             return future.toCallerFuture(mine, flight.upstream);
         }
@@ -549,6 +550,30 @@ public final class CachedMethod {
             });
         }
         return future.toCallerFuture(guarded, flight.upstream);
+    }
+
+    /**
+     * For a joiner inside a cached body, which passed {@code flight}'s dependencies up to that body when it joined:
+     * the flight's result, or, if the flight was taken over before its result came, a {@code TimeoutException} naming
+     * this method. The callers of a flight taken over follow the load that took it over ({@code SingleFlight}), whose
+     * dependencies, collected by its own body, may differ from those passed up: an enclosing result built on its value
+     * would then carry the wrong dependencies, and an invalidation of one it lacks would leave it stored. So a nested
+     * joiner fails as a caller past the load wait timeout does, and the enclosing call stores nothing (fail-safe may
+     * answer it).
+     */
+    private CompletableFuture<Object> unlessTakenOver(Flight flight) {
+        CompletableFuture<Object> result = new CompletableFuture<>();
+        flight.shared.whenComplete((value, failure) -> {
+            if (flight.superseded) {
+                result.completeExceptionally(new TimeoutException(display + ": the load this nested call joined "
+                        + "outlived the profile's loadWaitTimeout and was taken over; the enclosing call is not cached"));
+            } else if (failure != null) {
+                result.completeExceptionally(failure);
+            } else {
+                result.complete(value);
+            }
+        });
+        return result;
     }
 
     /** {@code future}, or the stale value if it fails and that value is still held. */

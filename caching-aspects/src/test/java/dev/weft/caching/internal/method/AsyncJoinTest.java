@@ -15,7 +15,9 @@ import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -258,6 +260,41 @@ class AsyncJoinTest {
         assertThat(backend.valueOf(hangsKey)).isEqualTo("new");
         never.complete("old");
         assertThat(backend.valueOf(hangsKey)).as("the late result is not stored").isEqualTo("new");
+    }
+
+    /**
+     * A joiner inside a cached body passed the hung load's dependencies up to that body when it joined; the load that
+     * took the hung one over collects its own, which may differ. So that joiner fails once the load it joined is taken
+     * over (a {@code TimeoutException}, as past the load wait timeout), and the enclosing result is not stored, rather
+     * than be built on the new value with the old load's dependencies. Fails without {@code unlessTakenOver} in
+     * {@code CachedMethod.joinAsync}: the enclosing call stored "outer+new".
+     */
+    @Test
+    void aNestedJoinerOfALoadTakenOverFailsAndItsEnclosingResultIsNotStored() throws Exception {
+        backend.stale = false;
+        CachedMethod hangs = new CachedMethod(Svc.class.getDeclaredMethod("hangs", int.class), new String[] {"id"});
+        CachedMethod outer = new CachedMethod(Svc.class.getDeclaredMethod("find", int.class), new String[] {"id"});
+        ItemKey hangsKey = key(hangs, 1);
+        long started = System.nanoTime();
+        Load owner = hangs.load(hangsKey, null, new Object[] {1});
+        CompletableFuture<Object> ownersView = future(owner.complete(new CompletableFuture<String>()));
+        CountDownLatch joined = new CountDownLatch(1);
+        CompletableFuture<Object> enclosing = CompletableFuture.supplyAsync(() -> future(call(outer, () -> {
+            CompletableFuture<Object> nested = future(call(hangs, () -> CompletableFuture.completedFuture("ran"), 1));
+            joined.countDown();
+            return CompletableFuture.completedFuture("outer+" + nested.join());
+        }, 7))).thenCompose(f -> f);
+        assertThat(joined.await(5, TimeUnit.SECONDS)).as("the nested call joined the hung load").isTrue();
+        assertThat(hangs.statistics().snapshot().waits()).isEqualTo(1);
+
+        awaitDeadline(started);
+        CompletableFuture<Object> taker = future(call(hangs, () -> CompletableFuture.completedFuture("new"), 1));
+        assertThat(taker.get(5, TimeUnit.SECONDS)).isEqualTo("new");
+
+        assertThatThrownBy(() -> enclosing.get(5, TimeUnit.SECONDS)).as("the nested joiner failed")
+                .hasRootCauseInstanceOf(TimeoutException.class).hasMessageContaining("taken over");
+        assertThat(backend.valueOf(key(outer, 7))).as("nothing stored for the enclosing call").isNull();
+        assertThat(ownersView.get(5, TimeUnit.SECONDS)).as("a caller outside any body follows").isEqualTo("new");
     }
 
     /**
