@@ -80,6 +80,36 @@ class RedisSentinelProcessTest {
     }
 
     @Test
+    void aSentinelPromotesTheReplicaWhenTheMasterIsKilled() {
+        try (RedisServerProcess master = RedisServerProcess.builder().password("pw").start();
+             RedisServerProcess replica = RedisServerProcess.builder().replicaOf(master).password("pw").start();
+             RedisSentinelProcess sentinel = RedisSentinelProcess.builder(master).replica(replica)
+                     .downAfter(Duration.ofSeconds(1)).failoverTimeout(Duration.ofSeconds(3)).start()) {
+            assertThat(replica.role()).isEqualTo("slave");
+            master.call("SET", "written", "before");
+            await().atMost(Duration.ofSeconds(5)).until(() -> "before".equals(replica.call("GET", "written")));
+
+            master.kill();
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20)).until(() ->
+                    InetSocketAddress.createUnresolved("127.0.0.1", replica.port()).equals(sentinel.masterAddress()));
+            assertThat(replica.role()).isEqualTo("master");
+            assertThat(replica.call("GET", "written")).as("the replica's copy survives").isEqualTo("before");
+            assertThat(replica.call("SET", "written", "after")).as("and takes writes").isEqualTo("OK");
+        }
+    }
+
+    @Test
+    void aReplicaMustBeNamedForItsMaster() {
+        try (RedisServerProcess master = RedisServerProcess.start();
+             RedisServerProcess other = RedisServerProcess.start();
+             RedisServerProcess replica = RedisServerProcess.builder().replicaOf(other).start()) {
+            assertThatThrownBy(() -> RedisSentinelProcess.builder(master).replica(replica))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("not started as a replica of");
+        }
+    }
+
+    @Test
     void aSentinelNeedsARunningMaster() {
         try (RedisServerProcess master = RedisServerProcess.start()) {
             master.stop();

@@ -133,7 +133,7 @@ public final class RedisCachingBackend implements CachingBackend {
             this.store = new L2Store(name, connector, options.requireConnectionAtStart(),
                     new KeyLayout(options.keyPrefix(), shards), options.commandTimeout().toNanos(),
                     options.retryInterval().toNanos(), options.maximumLoadDuration().toMillis() + 60_000, counters,
-                    scheduler);
+                    scheduler, this::keptInvalidationApplied);
         } catch (RuntimeException e) {
             scheduler.shutdownNow();
             throw new CachingConfigurationException("cannot connect to Redis at " + endpoint + " for the Redis "
@@ -643,6 +643,26 @@ public final class RedisCachingBackend implements CachingBackend {
         store.invalidate('c', null);
         if (local != null) {
             local.clear();
+        }
+    }
+
+    /**
+     * An invalidation kept while Redis was unreachable is now in Redis: the local levels are told again, in the order
+     * of {@link #invalidate}. The message sent when it was made (or the 'clear' standing for it) may have reached an
+     * instance whose Redis level was back earlier (after a failover, on a path that healed sooner) before that
+     * instance read the old value back from Redis into its local level, where nothing would ever remove it.
+     * On the circuit's probe thread; {@code local} is null until the constructor has set it, and nothing is kept
+     * before then.
+     */
+    private void keptInvalidationApplied(char kind, String target) {
+        CachingBackend l1 = local;
+        if (l1 == null) {
+            return;
+        }
+        switch (kind) {
+            case 'k' -> l1.invalidate(target);
+            case 'd' -> l1.invalidateDependency(target);
+            default -> l1.clear();
         }
     }
 

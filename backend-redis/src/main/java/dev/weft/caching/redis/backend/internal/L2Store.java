@@ -97,15 +97,27 @@ public final class L2Store implements AutoCloseable {
     private final Set<String> pending = new LinkedHashSet<>();
     private boolean pendingClear;
     private volatile L2Connection connection;
+    private final KeptInvalidations kept;
+
+    /** Told of each invalidation kept while Redis was unreachable, once it is applied to Redis. */
+    public interface KeptInvalidations {
+        /**
+         * {@code kind} is {@code 'k'} (key), {@code 'd'} (dependency) or {@code 'c'} (clear, {@code target} null).
+         * Runs on the circuit's probe, before the circuit closes.
+         */
+        void applied(char kind, String target);
+    }
 
     /**
      * @param connector opens the connection (called at start and, while none is open, by the circuit's probe)
+     * @param kept      told of each kept invalidation once Redis has it
      */
     public L2Store(String name, Supplier<L2Connection> connector, boolean requireConnection, KeyLayout layout,
                    long timeoutNanos, long retryNanos, long retentionMillis, L2Counters counters,
-                   ScheduledExecutorService scheduler) {
+                   ScheduledExecutorService scheduler, KeptInvalidations kept) {
         this.name = name;
         this.connector = connector;
+        this.kept = kept;
         this.layout = layout;
         this.timeoutNanos = timeoutNanos;
         this.retentionMillis = retentionMillis;
@@ -372,6 +384,7 @@ public final class L2Store implements AutoCloseable {
                     pending.remove(kind + target);
                 }
             }
+            kept.applied(kind, target);
             // keys carry argument values (personal data): the target only at DEBUG
             LOG.info("[{}] applied an invalidation kept while Redis was unreachable: {}", name,
                     kind == 'c' ? "clear" : (kind == 'k' ? "a key" : "a dependency"));
